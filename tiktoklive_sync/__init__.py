@@ -1,0 +1,71 @@
+"""tiktoklive_sync: a synchronous, blocking, requests-style client for TikTok LIVE.
+
+Example::
+
+    import tiktoklive_sync as tls
+
+    with tls.Session() as s:
+        if tls.fetch_is_live(s, unique_id="someone"):
+            info = tls.fetch_room_info(s, unique_id="someone")
+            print(info.title, info.user_count)
+"""
+
+from .__version__ import __version__
+from .browser import BrowserProfile
+from .errors import *  # noqa: F403  (the whole tree; errors.__all__ lists it)
+from .errors import __all__ as _error_names
+from .models import (
+    Gift,
+    GiftList,
+    Image,
+    LiveState,
+    LiveStatus,
+    RoomInfo,
+    StreamUrls,
+    User,
+    VideoFetchFormat,
+    VideoFetchQuality,
+    VideoQuality,
+)
+from .retry import RetryPolicy
+from .session import Endpoints, Session
+from .signer import Signer, SignedFetch, SignedUrl, WebcastPlatform
+
+# --- routes (owned by routes/) ---
+# --- end routes ---
+
+# --- live (owned by live/) ---
+# --- end live ---
+
+# --- recording (owned by recording.py) ---
+# --- end recording ---
+
+__all__ = [
+    "__version__",
+    "BrowserProfile",
+    "Endpoints",
+    "Gift",
+    "GiftList",
+    "Image",
+    "LiveState",
+    "LiveStatus",
+    "RetryPolicy",
+    "RoomInfo",
+    "Session",
+    "SignedFetch",
+    "SignedUrl",
+    "Signer",
+    "StreamUrls",
+    "User",
+    "VideoFetchFormat",
+    "VideoFetchQuality",
+    "VideoQuality",
+    "WebcastPlatform",
+    *[n for n in _error_names if n != "excerpt"],
+    # --- routes __all__ ---
+    # --- end routes __all__ ---
+    # --- live __all__ ---
+    # --- end live __all__ ---
+    # --- recording __all__ ---
+    # --- end recording __all__ ---
+]

@@ -1,0 +1,335 @@
+"""Every exception tiktoklive_sync raises on purpose.
+
+Transport failures (DNS, refused connections, time-outs, TLS) are *not* wrapped: they surface as
+``requests``' own exceptions (``requests.RequestException`` and its subclasses), as users of
+requests expect. Everything that is about TikTok's answer is a ``TikTokLiveError``::
+
+    TikTokLiveError
+    ├── UserOfflineError                  the creator is not live right now
+    ├── UserNotFoundError                 no such user, or the user cannot go live
+    ├── AgeRestrictedError                18+ room: a logged-in session id is needed
+    ├── LoginRequiredError                TikTok redirected to a login page
+    ├── FailedParseRoomIdError            the live page / room API did not hold a room id
+    ├── FailedFetchRoomInfoError          room info could not be fetched or parsed
+    ├── MissingRoomIdInResponse           check_alive did not answer for the room asked about
+    ├── FailedFetchGiftListError          the gift list could not be fetched or parsed
+    ├── FailedFetchImageError             an image download failed or was too large
+    ├── FailedParseAppInfo                a profile page had no readable app data
+    ├── FailedResolveUserId               a numeric user id could not be turned into a unique id
+    ├── WebcastBlocked200Error            TikTok refused a non-browser client (JA3 / handshake 200)
+    ├── InvalidFetchRoomInfoPayload       (also a ValueError) wrong arguments to fetch_room_info
+    ├── InvalidFetchIsLiveRequest         (also a ValueError) wrong arguments to fetch_is_live
+    ├── SignAPIError                      the signature server failed; ``reason`` says how
+    │   ├── SignatureRateLimitError       429 from the sign server; ``retry_after`` seconds
+    │   ├── PremiumEndpointError          the feature needs a paid sign API key
+    │   ├── UnexpectedSignatureError      the sign server answered something unexpected
+    │   ├── SignatureMissingTokensError   a signed URL came back without its tokens
+    │   └── AuthenticatedWebSocketConnectionError  a session id would go to an untrusted host
+    ├── WebcastFetchResultError           the first webcast response is unusable
+    │   ├── InitialCursorMissingError     ... it has no cursor
+    │   └── WebsocketURLMissingError      ... it names no push server
+    ├── FrameDecodeError                  a WebSocket frame / message payload did not decode
+    └── RecordingError                    recording could not start or failed
+        ├── DuplicateDownloadError        a recording to the same file is already running
+        ├── FFmpegNotFoundError           no ffmpeg binary could be found
+        └── StreamUnavailableError        the room info holds no usable stream URL
+
+Every error carries ``status`` (the HTTP status, when there was a response) and ``excerpt`` (the
+first characters of the body that could not be used), and its message says what the caller can do.
+Messages never contain a session id or a sign API key.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Any
+
+__all__ = [
+    "TikTokLiveError",
+    "UserOfflineError",
+    "UserNotFoundError",
+    "AgeRestrictedError",
+    "LoginRequiredError",
+    "FailedParseRoomIdError",
+    "FailedFetchRoomInfoError",
+    "MissingRoomIdInResponse",
+    "FailedFetchGiftListError",
+    "FailedFetchImageError",
+    "FailedParseAppInfo",
+    "FailedResolveUserId",
+    "WebcastBlocked200Error",
+    "InvalidFetchRoomInfoPayload",
+    "InvalidFetchIsLiveRequest",
+    "SignAPIError",
+    "SignatureRateLimitError",
+    "PremiumEndpointError",
+    "UnexpectedSignatureError",
+    "SignatureMissingTokensError",
+    "AuthenticatedWebSocketConnectionError",
+    "WebcastFetchResultError",
+    "InitialCursorMissingError",
+    "WebsocketURLMissingError",
+    "FrameDecodeError",
+    "RecordingError",
+    "DuplicateDownloadError",
+    "FFmpegNotFoundError",
+    "StreamUnavailableError",
+    "excerpt",
+]
+
+EXCERPT_CHARS = 200
+
+
+def excerpt(body: Any, limit: int = EXCERPT_CHARS) -> str:
+    """Return a short, single-line, printable excerpt of a response body for an error message."""
+    if body is None:
+        return ""
+    if isinstance(body, (bytes, bytearray, memoryview)):
+        text = bytes(body[: limit * 4]).decode("utf-8", "replace")
+    else:
+        text = str(body)
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+class TikTokLiveError(Exception):
+    """Base class of every error this library raises about TikTok's answers.
+
+    Attributes:
+        status: the HTTP status code of the response that caused it, if any.
+        excerpt: a short excerpt of the body that could not be used, if any.
+    """
+
+    #: what the caller can do; appended to every message of the class
+    advice: str = ""
+
+    def __init__(self, message: str = "", *, status: int | None = None, body: Any = None) -> None:
+        self.status = status
+        self.excerpt = excerpt(body)
+        summary = (type(self).__doc__ or "").strip().splitlines()
+        parts = [message or (summary[0] if summary else type(self).__name__)]
+        if status is not None:
+            parts.append(f"(HTTP {status})")
+        if self.advice:
+            parts.append(self.advice)
+        if self.excerpt:
+            parts.append(f"Body starts: {self.excerpt!r}")
+        super().__init__(" ".join(p for p in parts if p))
+
+
+class UserOfflineError(TikTokLiveError):
+    """The user is not live right now."""
+
+    advice = "Try again when they are live, or use fetch_is_live() to poll."
+
+
+class UserNotFoundError(TikTokLiveError):
+    """The user does not exist, has never been live, or cannot go live."""
+
+    advice = "Check the spelling of the unique id (the @handle, without the @)."
+
+    def __init__(self, message: str = "", *, unique_id: str | None = None, **kw: Any) -> None:
+        self.unique_id = unique_id
+        super().__init__(message, **kw)
+
+
+class AgeRestrictedError(TikTokLiveError):
+    """The room is age-restricted (18+) and TikTok shows it only to logged-in adults."""
+
+    advice = "Call session.set_session(session_id, tt_target_idc) with an adult account's cookies."
+
+
+class LoginRequiredError(TikTokLiveError):
+    """TikTok answered with a login page instead of the data asked for."""
+
+    advice = (
+        "TikTok wants a logged-in session or has flagged this IP: set a session id "
+        "(session.set_session) or use another proxy."
+    )
+
+
+class FailedParseRoomIdError(TikTokLiveError):
+    """No room id could be read from TikTok's answer."""
+
+    advice = (
+        "You may be blocked or shown a captcha; try fetch_room_id_from_api(), a proxy, "
+        "or pass the room id directly."
+    )
+
+
+class FailedFetchRoomInfoError(TikTokLiveError):
+    """The room info could not be fetched or was not usable."""
+
+    advice = "Check the room id; if it persists TikTok may be blocking this IP (try a proxy)."
+
+
+class MissingRoomIdInResponse(TikTokLiveError):
+    """TikTok's live check did not answer for the room asked about."""
+
+    advice = "The room may not exist, or TikTok detected the client; check the room id."
+
+
+class FailedFetchGiftListError(TikTokLiveError):
+    """The gift list could not be fetched or parsed."""
+
+    advice = "TikTok may require a signed request for the gift list; try again with a sign API key."
+
+
+class FailedFetchImageError(TikTokLiveError):
+    """The image could not be downloaded."""
+
+    advice = "Image URLs expire: fetch fresh room or user data and retry."
+
+
+class FailedParseAppInfo(TikTokLiveError):
+    """The profile page held no readable app data (__UNIVERSAL_DATA_FOR_REHYDRATION__)."""
+
+    advice = "You may be shown a captcha or blocked; try a proxy or a logged-in session."
+
+
+class FailedResolveUserId(TikTokLiveError):
+    """The numeric user id could not be resolved to a unique id."""
+
+    advice = "Check that the user id is right and the account still exists."
+
+
+class WebcastBlocked200Error(TikTokLiveError):
+    """TikTok refused this client (a non-JSON answer, or a WebSocket handshake answered with 200)."""
+
+    advice = (
+        "TikTok fingerprints non-browser clients (JA3); likes and gifts usually need a browser-like "
+        "TLS stack. For the WebSocket, try connect='sign' with a sign API key, or a session id."
+    )
+
+
+class InvalidFetchRoomInfoPayload(TikTokLiveError, ValueError):
+    """fetch_room_info needs exactly one of room_id and unique_id."""
+
+
+class InvalidFetchIsLiveRequest(TikTokLiveError, ValueError):
+    """fetch_is_live needs exactly one of room_id and unique_id."""
+
+
+class SignAPIError(TikTokLiveError):
+    """The signature server failed.
+
+    Attributes:
+        reason: a :class:`SignAPIError.ErrorReason`.
+        log_id: the sign server's ``X-Request-Id`` (quote it to its support), if sent.
+        agent_id: the sign server's ``X-Agent-Id``, if sent.
+    """
+
+    class ErrorReason(enum.IntEnum):
+        RATE_LIMIT = 1
+        CONNECT_ERROR = 2
+        EMPTY_PAYLOAD = 3
+        SIGN_NOT_200 = 4
+        EMPTY_COOKIES = 5
+        PREMIUM_ENDPOINT = 6
+        AUTHENTICATED_WS = 7
+
+    default_reason = ErrorReason.SIGN_NOT_200
+
+    def __init__(
+        self,
+        message: str = "",
+        *,
+        reason: SignAPIError.ErrorReason | None = None,
+        log_id: str | None = None,
+        agent_id: str | None = None,
+        **kw: Any,
+    ) -> None:
+        self.reason = reason if reason is not None else self.default_reason
+        self.log_id = log_id
+        self.agent_id = agent_id
+        if log_id:
+            message = f"{message} [sign log id {log_id}]" if message else f"[sign log id {log_id}]"
+        super().__init__(message, **kw)
+
+
+class SignatureRateLimitError(SignAPIError):
+    """The sign server rate-limited this client.
+
+    Attributes:
+        retry_after: seconds to wait before the next attempt (from Retry-After or RateLimit-Reset).
+    """
+
+    default_reason = SignAPIError.ErrorReason.RATE_LIMIT
+    advice = "Wait `retry_after` seconds, or use a sign API key with higher limits (sign_api_key=...)."
+
+    def __init__(self, message: str = "", *, retry_after: float | None = None, **kw: Any) -> None:
+        self.retry_after = retry_after
+        if retry_after is not None:
+            message = f"{message} Retry after {retry_after:g} s.".strip()
+        super().__init__(message, **kw)
+
+
+class PremiumEndpointError(SignAPIError):
+    """This sign server feature needs a paid API key."""
+
+    default_reason = SignAPIError.ErrorReason.PREMIUM_ENDPOINT
+    advice = "Pass a sign API key whose plan includes it (Session(sign_api_key=...))."
+
+
+class UnexpectedSignatureError(SignAPIError):
+    """The sign server answered with something that is not a signature."""
+
+
+class SignatureMissingTokensError(SignAPIError):
+    """The sign server's signed URL lacks the tokens TikTok needs."""
+
+    default_reason = SignAPIError.ErrorReason.EMPTY_PAYLOAD
+
+
+class AuthenticatedWebSocketConnectionError(SignAPIError):
+    """Refused to send a session id to a sign server that was not named as trusted."""
+
+    default_reason = SignAPIError.ErrorReason.AUTHENTICATED_WS
+    advice = (
+        "A session id grants full access to the account. If you trust the sign server, name its host: "
+        "Session(trusted_sign_hosts=['api.eulerstream.com']) or set "
+        "WHITELIST_AUTHENTICATED_SESSION_ID_HOST."
+    )
+
+
+class WebcastFetchResultError(TikTokLiveError):
+    """The first webcast response from the sign server is not usable to open the WebSocket."""
+
+    advice = "Retry; if it persists the sign server may be failing or the room may have ended."
+
+
+class InitialCursorMissingError(WebcastFetchResultError):
+    """The first webcast response has no cursor."""
+
+
+class WebsocketURLMissingError(WebcastFetchResultError):
+    """The first webcast response names no push server or route params."""
+
+
+class FrameDecodeError(TikTokLiveError):
+    """A WebSocket frame or message payload could not be decoded."""
+
+
+class RecordingError(TikTokLiveError):
+    """A recording could not be started or failed."""
+
+
+class DuplicateDownloadError(RecordingError):
+    """A recording to this output file is already running."""
+
+    advice = "Stop the running recording first, or record to another path."
+
+
+class FFmpegNotFoundError(RecordingError):
+    """No ffmpeg binary was found."""
+
+    advice = (
+        "Install the extra (pip install 'tiktoklive-sync[ffmpeg]'), put ffmpeg on PATH, "
+        "set $TIKTOKLIVE_FFMPEG, or pass ffmpeg='/path/to/ffmpeg'."
+    )
+
+
+class StreamUnavailableError(RecordingError):
+    """The room info holds no usable stream URL (the room may be offline)."""
+
+    advice = "Fetch fresh room info while the creator is live (stream URLs expire)."

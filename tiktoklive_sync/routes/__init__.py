@@ -1,0 +1,1 @@
+"""HTTP routes: plain functions ``(session, ...) -> model | primitive``, one module per family."""
