@@ -1,0 +1,1 @@
+"""The live side: WebSocket connection, typed events, and the blocking LiveClient."""
