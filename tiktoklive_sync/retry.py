@@ -110,8 +110,10 @@ class RetryPolicy:
         asked = self._server_wait(state)
         if asked is not None:
             return asked
-        jitter = tenacity.wait_exponential_jitter(initial=self.backoff, max=self.max_wait, jitter=self.backoff)
-        return float(jitter(state))
+        backoff = tenacity.wait_exponential(multiplier=self.backoff, max=self.max_wait) + tenacity.wait_random(
+            0, self.backoff
+        )
+        return float(min(self.max_wait, backoff(state)))
 
     @staticmethod
     def _before_sleep(state: tenacity.RetryCallState) -> None:

@@ -1,0 +1,1 @@
+"""pytest plugin (fixture fake_tiktok); filled in by the FakeTikTok work."""
