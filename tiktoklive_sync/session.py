@@ -29,7 +29,6 @@ from urllib.parse import urlsplit
 
 import requests
 
-from .__version__ import __version__
 from .browser import BrowserProfile, random_profile
 from .retry import RetryPolicy
 
@@ -317,7 +316,7 @@ class Session(requests.Session):
             kwargs["timeout"] = self.timeout
         send = super().request
         if retry and self.retry_policy.applies_to(method):
-            return self.retry_policy.retrying()(send, method, url, **kwargs)  # type: ignore[no-any-return]
+            return self.retry_policy.retrying()(send, method, url, **kwargs)
         return send(method, url, **kwargs)
 
     def cookie_header(self, url: str | None = None) -> str:

@@ -141,7 +141,7 @@ class Signer:
 
         try:
             if retry and policy.applies_to(method):
-                return policy.retrying()(once)  # type: ignore[no-any-return]
+                return policy.retrying()(once)
             return once()
         except requests.Timeout as exc:
             raise SignAPIError(
@@ -157,7 +157,7 @@ class Signer:
 
     def _check_common(self, response: requests.Response, what: str) -> None:
         """Raise the named error for a 429 / 402 / 403 answer."""
-        ids = {"log_id": response.headers.get("X-Request-Id"), "agent_id": response.headers.get("X-Agent-Id")}
+        ids = _sign_ids(response)
         status = response.status_code
         if status == 429:
             message = f"The sign server rate-limited {what}."
@@ -238,7 +238,7 @@ class Signer:
         params = {k: v for k, v in params.items() if v is not None}
         response = self._send("GET", "/webcast/fetch", params=params, retry=True)
         self._check_common(response, "the WebSocket bootstrap (/webcast/fetch)")
-        ids = {"log_id": response.headers.get("X-Request-Id"), "agent_id": response.headers.get("X-Agent-Id")}
+        ids = _sign_ids(response)
         if response.status_code != 200:
             raise SignAPIError(
                 "The sign server could not fetch the room's first webcast response.",
@@ -292,7 +292,7 @@ class Signer:
         response = self._send("POST", "/webcast/sign_url", params={"client": self.client_name}, json_body=body)
         self._check_common(response, "URL signing")
         data = _json_or_none(response)
-        ids = {"log_id": response.headers.get("X-Request-Id"), "agent_id": response.headers.get("X-Agent-Id")}
+        ids = _sign_ids(response)
         if isinstance(data, dict) and data.get("code") == 403:
             raise PremiumEndpointError("URL signing is a premium sign server feature.", status=403, **ids)
         if response.status_code != 200 or not isinstance(data, dict):
@@ -336,6 +336,11 @@ class Signer:
                 status=response.status_code, body=response.content,
             )
         return data
+
+
+def _sign_ids(response: requests.Response) -> dict[str, Any]:
+    """The sign server's debug ids, as keyword arguments for SignAPIError."""
+    return {"log_id": response.headers.get("X-Request-Id"), "agent_id": response.headers.get("X-Agent-Id")}
 
 
 def _json_or_none(response: requests.Response) -> Any:
