@@ -1,0 +1,81 @@
+"""TLS verification stays on: a sign host or TikTok host with an untrusted certificate is refused."""
+
+from __future__ import annotations
+
+import http.server
+import ssl
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+import trustme
+
+import tiktoklive_sync as tls
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    hits = 0
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        type(self).hits += 1
+        self.send_response(200)
+        self.send_header("X-Set-TT-Cookie", "ttwid=1")
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        self.wfile.write(b"\x12\x00")
+
+    def log_message(self, *args: object) -> None:
+        return
+
+
+@pytest.fixture()
+def https_server(tmp_path: Path) -> Iterator[tuple[str, trustme.CA]]:
+    ca = trustme.CA()
+    cert = ca.issue_cert("127.0.0.1")
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    cert.configure_cert(context)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    _Handler.hits = 0
+    try:
+        yield f"https://127.0.0.1:{server.server_address[1]}", ca
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _session(base: str) -> tls.Session:
+    session = tls.Session(endpoints=tls.Endpoints().with_base(base), retry=tls.RetryPolicy(attempts=1),
+                          timeout=(3, 3))
+    session.trust_env = False
+    return session
+
+
+def test_sign_host_with_an_untrusted_certificate_is_refused(https_server: tuple[str, trustme.CA]) -> None:
+    base, _ = https_server
+    with pytest.raises(tls.SignAPIError) as info:
+        _session(base).signer.fetch(1)
+    assert info.value.reason is tls.SignAPIError.ErrorReason.CONNECT_ERROR
+    assert isinstance(info.value.__cause__, requests.exceptions.SSLError)
+
+
+def test_tiktok_host_with_an_untrusted_certificate_is_refused(https_server: tuple[str, trustme.CA]) -> None:
+    base, _ = https_server
+    with pytest.raises(requests.exceptions.SSLError):
+        _session(base).get(base + "/webcast/room/info/")
+
+
+def test_a_ca_bundle_is_the_way_to_trust_a_private_certificate(
+    https_server: tuple[str, trustme.CA], tmp_path: Path
+) -> None:
+    base, ca = https_server
+    bundle = tmp_path / "ca.pem"
+    ca.cert_pem.write_to_path(str(bundle))
+    session = _session(base)
+    session.verify = str(bundle)
+    assert session.signer.fetch(1).cookies == {"ttwid": "1"}
+    assert _Handler.hits == 1
