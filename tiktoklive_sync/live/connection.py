@@ -1,0 +1,457 @@
+"""One WebSocket connection to TikTok's push server, over websocket-client (PROTOCOL.md 4).
+
+This module knows the wire: how the push URL is built for the two ways in (through the sign server,
+4.1 step 4, and direct with an anonymous ``ttwid`` cookie, 4.6), which headers the handshake
+carries, what a refused handshake looks like, and the three frames a client sends (enter-room,
+heartbeat, ack; 4.4). It knows nothing about events, reconnecting or threads: that is
+:mod:`tiktoklive_sync.live.client`'s job.
+
+Example::
+
+    target = WebSocketTarget(url=build_direct_url(base, room_id, profile), cookie="ttwid=...",
+                             user_agent=profile.user_agent, origin="https://www.tiktok.com")
+    conn = PushConnection(target, room_id=room_id)
+    conn.open()                      # raises WebcastBlocked200Error if TikTok refuses
+    conn.send_enter_room(); conn.send_heartbeat()
+    frame = conn.recv(timeout=0.5)   # a WebcastPushFrame, or None if nothing arrived in time
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+import struct
+import threading
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from http.cookiejar import CookieJar
+from typing import Literal
+from urllib.parse import urlencode, urlsplit
+
+import websocket
+
+from ..browser import BrowserProfile
+from ..errors import WebcastBlocked200Error, WebsocketURLMissingError
+from ..proto.envelope_pb2 import (
+    HeartBeatMessage,
+    ProtoMessageFetchResult,
+    WebcastImEnterRoomMessage,
+    WebcastPushFrame,
+)
+from ..session import SESSION_COOKIES
+from ..signer import parse_cookie_string
+
+__all__ = [
+    "SUBPROTOCOL",
+    "VERSION_SUFFIX",
+    "ConnectMode",
+    "PushConnection",
+    "PushConnectionClosed",
+    "WebSocketHandshakeRefused",
+    "WebSocketTarget",
+    "build_direct_url",
+    "build_sign_url",
+    "cookie_header_for",
+    "ping_interval_from",
+    "static_ws_params",
+]
+
+log = logging.getLogger("tiktoklive_sync")
+
+ConnectMode = Literal["direct", "sign"]
+
+#: the WebSocket subprotocol TikTok's push server speaks
+SUBPROTOCOL = "echo-protocol"
+#: appended as a raw string: TikTok's own URL carries ``version_code`` twice (PROTOCOL.md 4.1)
+VERSION_SUFFIX = "&version_code=270000"
+#: the Handshake-Msg TikTok sends when it refuses an anonymous (direct) client
+DEVICE_BLOCKED = "DEVICE_BLOCKED"
+#: the largest frame accepted from the push server (a gzipped batch is far smaller)
+MAX_FRAME_BYTES = 8 * 1024 * 1024
+_NORMAL_CLOSE_CODES = frozenset({1000, 1001})
+_SESSION_COOKIE_NAMES = frozenset(SESSION_COOKIES) | {"sid_guard"}
+
+
+class WebSocketHandshakeRefused(WebcastBlocked200Error):
+    """TikTok refused the WebSocket handshake (status 200, or a ``Handshake-Msg`` refusal).
+
+    Attributes:
+        handshake_msg: TikTok's ``Handshake-Msg`` header (e.g. ``DEVICE_BLOCKED``), or "".
+        mode: which way in was refused, ``"direct"`` or ``"sign"``.
+    """
+
+    def __init__(self, message: str = "", *, handshake_msg: str = "", mode: str = "", **kw: object) -> None:
+        self.handshake_msg = handshake_msg
+        self.mode = mode
+        super().__init__(message, **kw)  # type: ignore[arg-type]
+
+    @property
+    def device_blocked(self) -> bool:
+        """True if TikTok blocked the anonymous device (a fresh ``ttwid`` or the sign server may help)."""
+        return DEVICE_BLOCKED in self.handshake_msg.upper()
+
+
+class PushConnectionClosed(ConnectionError):
+    """The push server closed the WebSocket, or the connection was lost.
+
+    Attributes:
+        code: the WebSocket close code, or None if there was none.
+        reason: the close reason or what went wrong.
+        clean: True if the server sent a close frame (False: the connection was lost).
+    """
+
+    def __init__(self, code: int | None, reason: str, *, clean: bool = False) -> None:
+        self.code = code
+        self.reason = reason
+        self.clean = clean
+        shown = code if code is not None else ("no code" if clean else "connection lost")
+        super().__init__(f"WebSocket closed ({shown}): {reason}")
+
+    @property
+    def normal(self) -> bool:
+        """True for a clean close with code 1000, 1001 or none (PROTOCOL.md 4.1 step 9)."""
+        return self.clean and (self.code is None or self.code in _NORMAL_CLOSE_CODES)
+
+
+@dataclass(frozen=True)
+class WebSocketTarget:
+    """Everything needed to open one push connection. Build a new one for every connection.
+
+    Attributes:
+        url: the full ``wss://`` URL (never reused: signed URLs expire within ~30 s).
+        cookie: the ``Cookie`` header value (not shown in ``repr``).
+        user_agent: the User-Agent, the same one the sign server / home page saw.
+        origin: the ``Origin`` header, or None to send none.
+        mode: ``"direct"`` or ``"sign"``.
+        first_batch: the sign server's first webcast response (sign mode), processed before frames.
+    """
+
+    url: str = field(repr=False)
+    cookie: str = field(repr=False)
+    user_agent: str
+    origin: str | None = None
+    mode: ConnectMode = "sign"
+    first_batch: ProtoMessageFetchResult | None = field(default=None, repr=False)
+
+    @property
+    def host(self) -> str:
+        """The push server's host and path, safe to log (no query string)."""
+        parts = urlsplit(self.url)
+        return f"{parts.scheme}://{parts.netloc}{parts.path}"
+
+
+# -- URLs ----------------------------------------------------------------------------------------
+
+
+def static_ws_params(profile: BrowserProfile) -> dict[str, str]:
+    """Return the fixed query parameters of a push URL (PROTOCOL.md 4.1 table), raw (unencoded)."""
+    return {
+        "aid": "1988",
+        "app_language": profile.language,
+        "app_name": "tiktok_web",
+        "browser_platform": profile.browser_platform,
+        "browser_language": profile.lang_country,
+        "browser_name": profile.browser_name,
+        "browser_version": profile.browser_version,
+        "browser_online": "true",
+        "cookie_enabled": "true",
+        "tz_name": profile.tz_name,
+        "device_platform": "web",
+        "identity": "audience",
+        "live_id": "12",
+        "sup_ws_ds_opt": "1",
+        "update_version_code": "2.0.0",
+        "version_code": "180800",
+        "client_enter": "1",
+        "ws_direct": "1",
+        "did_rule": "3",
+        "webcast_language": profile.language,
+        "screen_height": str(profile.screen_height),
+        "screen_width": str(profile.screen_width),
+        "heartbeat_duration": "10000",
+        "resp_content_type": "protobuf",
+        "history_comment_count": "6",
+        "last_rtt": str(profile.last_rtt),
+    }
+
+
+def _join(base: str, params: Mapping[str, str]) -> str:
+    sep = "&" if "?" in base else "?"
+    return base + sep + urlencode(params) + VERSION_SUFFIX
+
+
+def build_sign_url(
+    fetch: ProtoMessageFetchResult, room_id: int, profile: BrowserProfile, *, compress: bool = True
+) -> str:
+    """Build the push URL from the sign server's first webcast response (PROTOCOL.md 4.1 step 4).
+
+    Order: the response's non-empty ``route_params``, then the static parameters (which win), then
+    ``room_id`` and ``compress``, then the raw ``&version_code=270000`` suffix.
+
+    Returns:
+        the ``wss://`` URL to open, straight away (it expires within ~30 s).
+    Raises:
+        WebsocketURLMissingError: the response names no push server or no route parameters.
+    """
+    if not fetch.push_server:
+        raise WebsocketURLMissingError("The first webcast response names no push server (push_server is empty).")
+    if not fetch.route_params:
+        raise WebsocketURLMissingError("The first webcast response has no route_params for the push URL.")
+    params = {k: v for k, v in fetch.route_params.items() if v}
+    params.update(static_ws_params(profile))
+    params["room_id"] = str(room_id)
+    params["compress"] = "gzip" if compress else ""
+    return _join(fetch.push_server, params)
+
+
+def build_direct_url(
+    ws_base: str,
+    room_id: int,
+    profile: BrowserProfile,
+    *,
+    cursor: str | None = None,
+    internal_ext: str | None = None,
+    compress: bool = True,
+) -> str:
+    """Build the push URL for the direct way in, without a sign server (PROTOCOL.md 4.6).
+
+    ``cursor`` and ``internal_ext`` (from the last batch received) ask the server to resume after a
+    reconnect, as TikTok's web client does.
+
+    Returns:
+        the ``wss://`` URL to open.
+    """
+    params = static_ws_params(profile)
+    params["browser_language"] = "en-US"
+    params["room_id"] = str(room_id)
+    params["compress"] = "gzip" if compress else ""
+    if cursor:
+        params["cursor"] = cursor
+    if internal_ext:
+        params["internal_ext"] = internal_ext
+    return _join(ws_base, params)
+
+
+def cookie_header_for(jar: CookieJar, ws_url: str, trusted_hosts: Iterable[str]) -> str:
+    """Return the ``Cookie`` header for a push connection: every non-empty cookie in ``jar``.
+
+    The login cookies (``sessionid`` and friends) are included only when the push host is one of
+    ``trusted_hosts`` or a sub-domain of one (a sign server must not be able to send the account's
+    session to a host of its choosing).
+    """
+    host = (urlsplit(ws_url).hostname or "").lower()
+    trusted = any(host == h.lstrip(".") or host.endswith("." + h.lstrip(".")) for h in trusted_hosts if h)
+    values: dict[str, str] = {}
+    for cookie in jar:
+        if not cookie.value:
+            continue
+        if cookie.name in _SESSION_COOKIE_NAMES and not trusted:
+            continue
+        values[cookie.name] = cookie.value
+    return "; ".join(f"{k}={v}" for k, v in values.items())
+
+
+def ping_interval_from(headers: Mapping[str, str] | None) -> float | None:
+    """Return the heartbeat period the server asked for (``Handshake-Options: ping-interval=N``).
+
+    Returns:
+        seconds, or None if the header is missing or unreadable.
+    """
+    if not headers:
+        return None
+    lowered = {k.lower(): v for k, v in headers.items()}
+    options = parse_cookie_string(lowered.get("handshake-options", ""))
+    raw = options.get("ping-interval")
+    try:
+        value = float(raw) if raw is not None else None
+    except ValueError:
+        log.debug("ignoring unreadable ping-interval %r", raw)
+        return None
+    return value if value is not None and value > 0 else None
+
+
+# -- the connection ------------------------------------------------------------------------------
+
+
+def _frame(payload_type: str, payload: bytes, *, log_id: int = 0) -> bytes:
+    return WebcastPushFrame(
+        payload_type=payload_type, payload_encoding="pb", payload=payload, log_id=log_id
+    ).SerializeToString()
+
+
+class PushConnection:
+    """One WebSocket to the push server. ``send_*`` may be called from another thread than ``recv``.
+
+    Args:
+        target: where and how to connect.
+        room_id: the room (goes into enter-room and heartbeat frames).
+        connect_timeout: seconds for the TCP/TLS connect and the handshake.
+
+    Client-side WebSocket pings are never sent: TikTok does not answer them (app-level heartbeats,
+    :meth:`send_heartbeat`, keep the socket alive instead).
+    """
+
+    def __init__(self, target: WebSocketTarget, *, room_id: int, connect_timeout: float = 10.0) -> None:
+        self.target = target
+        self.room_id = room_id
+        self.connect_timeout = connect_timeout
+        #: the heartbeat period the server asked for in the handshake, if it did
+        self.ping_interval: float | None = None
+        self._ws = websocket.WebSocket(enable_multithread=True, skip_utf8_validation=True)
+        self._hb_seq = 0
+        self._send_lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"<PushConnection {self.target.mode} {self.target.host} room={self.room_id}>"
+
+    @property
+    def connected(self) -> bool:
+        """True while the socket is open."""
+        return bool(self._ws.connected)
+
+    def open(self) -> None:
+        """Connect and complete the WebSocket handshake.
+
+        Raises:
+            WebSocketHandshakeRefused: TikTok answered 200 instead of 101, or refused the handshake
+                with a ``Handshake-Msg`` (e.g. ``DEVICE_BLOCKED``); a WebcastBlocked200Error.
+            PushConnectionClosed: any other failure to connect (transient: worth a retry).
+        """
+        headers = [f"User-Agent: {self.target.user_agent}"]
+        if self.target.cookie:
+            headers.append(f"Cookie: {self.target.cookie}")
+        options: dict[str, object] = {
+            "header": headers,
+            "subprotocols": [SUBPROTOCOL],
+            "timeout": self.connect_timeout,
+        }
+        if self.target.origin:
+            options["origin"] = self.target.origin
+        else:
+            options["suppress_origin"] = True
+        log.debug("opening %s push connection to %s", self.target.mode, self.target.host)
+        try:
+            self._ws.connect(self.target.url, **options)
+        except websocket.WebSocketBadStatusException as exc:
+            raise self._refusal(exc) from None
+        except (OSError, websocket.WebSocketException) as exc:
+            self._ws.shutdown()
+            raise PushConnectionClosed(None, f"could not connect to {self.target.host}: {exc}") from exc
+        self.ping_interval = ping_interval_from(self._ws.getheaders())
+        log.info("connected to the push server (%s, %s)", self.target.mode, self.target.host)
+
+    def _refusal(self, exc: websocket.WebSocketBadStatusException) -> Exception:
+        headers = {k.lower(): v for k, v in (exc.resp_headers or {}).items()}
+        msg = str(headers.get("handshake-msg", "")).strip()
+        status = int(exc.status_code)
+        if status == 200 or msg:
+            detail = f" TikTok says: {msg!r}." if msg else ""
+            return WebSocketHandshakeRefused(
+                f"TikTok answered the {self.target.mode} WebSocket handshake with HTTP {status} instead of "
+                f"101 and refused the connection.{detail}",
+                handshake_msg=msg, mode=self.target.mode, status=status,
+            )
+        return PushConnectionClosed(None, f"the push server answered the handshake with HTTP {status}")
+
+    # -- outbound frames (PROTOCOL.md 4.4) ---------------------------------------------------
+
+    def _send(self, data: bytes) -> None:
+        try:
+            with self._send_lock:
+                self._ws.send_bytes(data)
+        except (OSError, websocket.WebSocketException) as exc:
+            raise PushConnectionClosed(None, f"send failed: {exc}") from exc
+
+    def send_enter_room(self, cursor: str = "") -> None:
+        """Send the enter-room frame and reset the heartbeat counter.
+
+        Raises:
+            PushConnectionClosed: the socket is gone.
+        """
+        message = WebcastImEnterRoomMessage(
+            room_id=self.room_id, live_id=12, identity="audience", cursor=cursor, filter_welcome_msg="0"
+        )
+        self._hb_seq = 0
+        self._send(_frame("im_enter_room", message.SerializeToString()))
+
+    def send_heartbeat(self) -> int:
+        """Send one heartbeat frame.
+
+        Returns:
+            the heartbeat's sequence number (1 for the first after enter-room).
+        Raises:
+            PushConnectionClosed: the socket is gone.
+        """
+        self._hb_seq += 1
+        message = HeartBeatMessage(room_id=self.room_id, send_packet_seq_id=self._hb_seq)
+        self._send(_frame("hb", message.SerializeToString()))
+        return self._hb_seq
+
+    def send_ack(self, log_id: int, internal_ext: str) -> None:
+        """Acknowledge a batch: echo the frame's ``log_id``; the payload is the batch's ``internal_ext``.
+
+        Raises:
+            PushConnectionClosed: the socket is gone.
+        """
+        self._send(_frame("ack", (internal_ext or "-").encode("utf-8"), log_id=log_id))
+
+    # -- inbound ------------------------------------------------------------------------------
+
+    def recv(self, timeout: float) -> WebcastPushFrame | None:
+        """Wait up to ``timeout`` seconds for the next frame.
+
+        Returns:
+            the parsed frame, or None if nothing (or nothing usable) arrived in time.
+        Raises:
+            PushConnectionClosed: the server closed the socket or the connection was lost.
+        """
+        try:
+            self._ws.settimeout(timeout)
+            opcode, data = self._ws.recv_data()
+        except websocket.WebSocketTimeoutException:
+            return None
+        except (OSError, websocket.WebSocketException) as exc:
+            raise PushConnectionClosed(None, f"connection lost: {exc or type(exc).__name__}") from exc
+        if opcode == websocket.ABNF.OPCODE_CLOSE:
+            code, reason = _close_details(data)
+            raise PushConnectionClosed(code, reason or "closed by the server", clean=True)
+        if opcode != websocket.ABNF.OPCODE_BINARY:
+            log.debug("ignoring a non-binary WebSocket message (opcode %s)", opcode)
+            return None
+        if len(data) > MAX_FRAME_BYTES:
+            log.warning("skipping a %d-byte frame (over the %d-byte limit)", len(data), MAX_FRAME_BYTES)
+            return None
+        frame = WebcastPushFrame()
+        try:
+            frame.ParseFromString(data)
+        except Exception as exc:  # protobuf raises DecodeError (and RuntimeWarning-ish errors on junk)
+            log.warning("skipping a frame that is not a push frame (%d bytes): %s", len(data), exc)
+            return None
+        return frame
+
+    def close(self) -> None:
+        """Close the socket (politely if possible). Safe to call twice or on a broken socket."""
+        try:
+            if self._ws.connected:
+                self._ws.close(timeout=1)
+        except (OSError, websocket.WebSocketException) as exc:
+            log.debug("error while closing the push connection: %s", exc)
+        finally:
+            self._ws.shutdown()
+
+    def abort(self) -> None:
+        """Shut the socket down at once (from any thread); a blocked :meth:`recv` returns."""
+        sock = self._ws.sock
+        if sock is None:
+            return
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            log.debug("push socket already shut down")
+
+
+def _close_details(data: bytes) -> tuple[int | None, str]:
+    if len(data) < 2:
+        return None, ""
+    (code,) = struct.unpack("!H", data[:2])
+    return code, data[2:].decode("utf-8", "replace")

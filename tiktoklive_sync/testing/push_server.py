@@ -1,0 +1,413 @@
+"""FakeTikTok's WebSocket push server: TikTok's push protocol on 127.0.0.1 (PROTOCOL.md 4).
+
+A :class:`PushServer` runs the ``websockets`` package's sync server on a free loopback port, one
+thread per connection. It speaks what TikTok's push server speaks: the ``echo-protocol``
+subprotocol, a ``Handshake-Options: ping-interval=N`` answer, gzipped ``msg`` push frames holding a
+ProtoMessageFetchResult, and it reads the client's ``im_enter_room``, ``hb`` and ``ack`` frames.
+
+Every room has a feed: an append-only list of batches (one batch = one ``msg`` frame). A connection
+starts sending once the client has entered the room, from the batch after the ``cursor`` in its URL
+(the cursor of batch *i* is ``str(i + 1)``), and first repeats up to ``history`` earlier batches, as
+TikTok repeats recent comments on every (re)connect, so a client must drop duplicates itself. Batches
+pushed before anyone connects wait in the feed, which keeps tests deterministic.
+
+Faults: :meth:`drop_connections` (abrupt close, no close frame), :meth:`silence_connections` (open but
+mute: a stale socket), ``refuse_direct`` (direct handshakes refused with ``Handshake-Msg:
+DEVICE_BLOCKED``), ``handshake_200`` (every handshake answered with HTTP 200).
+"""
+
+from __future__ import annotations
+
+import gzip
+import itertools
+import logging
+import threading
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from urllib.parse import parse_qs, urlsplit
+
+from websockets.exceptions import ConnectionClosed
+from websockets.http11 import Request, Response
+from websockets.sync.server import ServerConnection, serve
+
+from ..proto.envelope_pb2 import (
+    BaseProtoMessage,
+    HeartBeatMessage,
+    ProtoMessageFetchResult,
+    WebcastImEnterRoomMessage,
+    WebcastPushFrame,
+)
+
+__all__ = ["PushServer", "HeartbeatRecord", "AckRecord", "EnterRoomRecord", "HandshakeRecord"]
+
+log = logging.getLogger("tiktoklive_sync.testing")
+
+SIGN_PATH = "/webcast/im/push/v2/"
+DIRECT_PATH = "/webcast/im/ws_proxy/ws_reuse_supplement/"
+_FIRST_MSG_ID = 7_400_000_000_000_000_001
+#: payload of a WebcastControlMessage: field 2 (action) = 3 (stream ended); the common header is added by push()
+_CONTROL_ACTION_ENDED = b"\x10\x03"
+_POLL = 0.02  # seconds a connection thread waits for client frames before looking at its feed
+
+
+@dataclass(frozen=True)
+class HeartbeatRecord:
+    """A heartbeat frame the server received."""
+
+    room_id: int
+    seq_id: int
+    connection: int
+
+
+@dataclass(frozen=True)
+class AckRecord:
+    """An ack frame the server received: the acked frame's ``log_id`` and its payload."""
+
+    log_id: int
+    internal_ext: str
+    connection: int
+
+
+@dataclass(frozen=True)
+class EnterRoomRecord:
+    """An enter-room frame the server received."""
+
+    room_id: int
+    cursor: str
+    connection: int
+
+
+@dataclass(frozen=True)
+class HandshakeRecord:
+    """One WebSocket handshake attempt and what the server answered."""
+
+    mode: str
+    params: dict[str, str]
+    headers: dict[str, str]
+    status: int
+
+
+@dataclass
+class _Conn:
+    number: int
+    ws: ServerConnection
+    room_id: int
+    next_batch: int
+    entered: bool = False
+    silent: bool = False
+
+
+@dataclass
+class _Feed:
+    batches: list[ProtoMessageFetchResult] = field(default_factory=list)
+
+
+def _common_patch(msg_id: int, room_id: int) -> bytes:
+    """Wire bytes of ``field 1 { 2: msg_id, 3: room_id }``; appended, protobuf merges it into ``common``."""
+
+    def varint(n: int) -> bytes:
+        out = bytearray()
+        while True:
+            byte, n = n & 0x7F, n >> 7
+            out.append(byte | (0x80 if n else 0))
+            if not n:
+                return bytes(out)
+
+    inner = b"\x10" + varint(msg_id) + b"\x18" + varint(room_id)
+    return b"\x0a" + varint(len(inner)) + inner
+
+
+class PushServer:
+    """A loopback TikTok push server. Use as a context manager, or call :meth:`close`.
+
+    Args:
+        ping_interval: the heartbeat period announced in ``Handshake-Options`` (seconds).
+        history: batches repeated before the cursor on every connection.
+        need_ack: mark every batch ``need_ack`` (so clients ack it).
+        host: interface to bind (always loopback in tests).
+
+    Attributes:
+        refuse_direct: refuse direct-path handshakes with ``Handshake-Msg: DEVICE_BLOCKED``.
+        refuse_status: the HTTP status of that refusal.
+        handshake_200: when set, answer every handshake with HTTP 200 and this ``Handshake-Msg``.
+    """
+
+    def __init__(
+        self, *, ping_interval: float = 10.0, history: int = 2, need_ack: bool = True, host: str = "127.0.0.1"
+    ) -> None:
+        self.ping_interval = ping_interval
+        self.history = history
+        self.need_ack = need_ack
+        self.refuse_direct = False
+        self.refuse_status = int(HTTPStatus.FORBIDDEN)
+        self.handshake_200: str | None = None
+        self._lock = threading.Lock()
+        self._feeds: dict[int, _Feed] = {}
+        self._conns: dict[int, _Conn] = {}
+        self._conn_numbers = itertools.count(1)
+        self._msg_ids = itertools.count(_FIRST_MSG_ID)
+        self._log_ids = itertools.count(1)
+        self._heartbeats: list[HeartbeatRecord] = []
+        self._acks: list[AckRecord] = []
+        self._enters: list[EnterRoomRecord] = []
+        self._handshakes: list[HandshakeRecord] = []
+        self._server = serve(
+            self._handle, host, 0, subprotocols=["echo-protocol"],  # type: ignore[list-item]
+            process_request=self._process_request, process_response=self._process_response,
+            compression=None, ping_interval=None, max_size=2**20, close_timeout=1,
+        )
+        self.port: int = self._server.socket.getsockname()[1]
+        self._thread = threading.Thread(target=self._server.serve_forever, name="fake-push-server", daemon=True)
+        self._thread.start()
+
+    # -- addresses ----------------------------------------------------------------------------
+
+    @property
+    def url(self) -> str:
+        """``ws://127.0.0.1:<port>``."""
+        return f"ws://127.0.0.1:{self.port}"
+
+    @property
+    def push_url(self) -> str:
+        """The push server URL the sign server hands out (the fetch result's ``push_server``)."""
+        return self.url + SIGN_PATH
+
+    @property
+    def direct_url(self) -> str:
+        """The push URL of the direct way in (``Endpoints.ws_direct``)."""
+        return self.url + DIRECT_PATH
+
+    # -- scripting ------------------------------------------------------------------------------
+
+    def push(self, room_id: int, *messages: BaseProtoMessage) -> list[int]:
+        """Queue ``messages`` as one batch for ``room_id``; returns the msg_id each one carries.
+
+        A message without a ``msg_id`` gets a fresh one; its common header (field 1 of the payload)
+        is set to that msg_id and ``room_id``, so events decode with the ids the test expects.
+        """
+        batch = ProtoMessageFetchResult()
+        ids: list[int] = []
+        with self._lock:
+            for message in messages:
+                copy = batch.messages.add()
+                copy.CopyFrom(message)
+                if not copy.msg_id:
+                    copy.msg_id = next(self._msg_ids)
+                    copy.payload = copy.payload + _common_patch(copy.msg_id, room_id)
+                ids.append(copy.msg_id)
+            self._feed(room_id).batches.append(batch)
+        return ids
+
+    def replay(self, room_id: int, frames: Iterable[bytes | WebcastPushFrame | ProtoMessageFetchResult]) -> int:
+        """Queue recorded frames (serialized push frames, parsed ones, or fetch results) for ``room_id``.
+
+        Messages are sent exactly as recorded (their own msg_ids); only the batch cursor is the
+        fake's. Frames that are not ``msg`` frames are skipped.
+
+        Returns:
+            the number of batches queued.
+        """
+        batches: list[ProtoMessageFetchResult] = []
+        for item in frames:
+            if isinstance(item, ProtoMessageFetchResult):
+                batches.append(item)
+                continue
+            frame = item if isinstance(item, WebcastPushFrame) else WebcastPushFrame.FromString(item)
+            if frame.payload_type != "msg":
+                continue
+            payload = frame.payload
+            if payload[:2] == b"\x1f\x8b":
+                payload = gzip.decompress(payload)
+            batches.append(ProtoMessageFetchResult.FromString(payload))
+        with self._lock:
+            self._feed(room_id).batches.extend(batches)
+        return len(batches)
+
+    def end_live(self, room_id: int) -> int:
+        """Queue a ``WebcastControlMessage`` with action 3 (stream ended) for ``room_id``; returns its msg_id."""
+        control = BaseProtoMessage(method="WebcastControlMessage", payload=_CONTROL_ACTION_ENDED)
+        return self.push(room_id, control)[0]
+
+    def bootstrap(self, room_id: int, cursor: str | None = None) -> ProtoMessageFetchResult:
+        """The first webcast response for a sign server: no messages, pointing at this push server.
+
+        The resume point travels in ``route_params["cursor"]`` (so a client that builds its URL
+        from the route parameters resumes where it asked to).
+        """
+        start = cursor if cursor and cursor.isdigit() else "0"
+        result = ProtoMessageFetchResult(
+            cursor=start, push_server=self.push_url, is_first=True, internal_ext=f"fake_ext:{room_id}:{start}",
+            heartbeat_duration=int(self.ping_interval * 1000), fetch_interval=1000, now=int(time.time() * 1000),
+        )
+        result.route_params["cursor"] = start
+        result.route_params["internal_ext"] = result.internal_ext
+        return result
+
+    # -- faults ----------------------------------------------------------------------------------
+
+    def drop_connections(self) -> int:
+        """Cut every open connection without a close frame; returns how many were cut."""
+        with self._lock:
+            conns = list(self._conns.values())
+        for conn in conns:
+            conn.ws.close_socket()
+        return len(conns)
+
+    def silence_connections(self) -> int:
+        """Make every open connection mute (it stays open, sends nothing); returns how many."""
+        with self._lock:
+            for conn in self._conns.values():
+                conn.silent = True
+            return len(self._conns)
+
+    # -- what the server saw ----------------------------------------------------------------------
+
+    @property
+    def heartbeats(self) -> list[HeartbeatRecord]:
+        """Heartbeat frames received, oldest first."""
+        with self._lock:
+            return list(self._heartbeats)
+
+    @property
+    def acks(self) -> list[AckRecord]:
+        """Ack frames received, oldest first."""
+        with self._lock:
+            return list(self._acks)
+
+    @property
+    def enter_rooms(self) -> list[EnterRoomRecord]:
+        """Enter-room frames received, oldest first."""
+        with self._lock:
+            return list(self._enters)
+
+    @property
+    def handshakes(self) -> list[HandshakeRecord]:
+        """Handshake attempts, oldest first."""
+        with self._lock:
+            return list(self._handshakes)
+
+    @property
+    def open_connections(self) -> int:
+        """Connections open right now."""
+        with self._lock:
+            return len(self._conns)
+
+    # -- lifecycle --------------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Stop serving and close every connection."""
+        self.drop_connections()
+        self._server.shutdown()
+        self._thread.join(timeout=5)
+
+    def __enter__(self) -> PushServer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- internals --------------------------------------------------------------------------------
+
+    def _feed(self, room_id: int) -> _Feed:
+        return self._feeds.setdefault(room_id, _Feed())
+
+    def _process_request(self, connection: ServerConnection, request: Request) -> Response | None:
+        parts = urlsplit(request.path)
+        params = {k: v[0] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
+        headers = {k.lower(): v for k, v in request.headers.raw_items()}
+        mode = "direct" if parts.path == DIRECT_PATH else "sign" if parts.path == SIGN_PATH else "?"
+        response: Response | None = None
+        if self.handshake_200 is not None:
+            response = connection.respond(HTTPStatus.OK, "blocked\n")
+            response.headers["Handshake-Msg"] = self.handshake_200
+        elif mode == "?" or not params.get("room_id", "").isdigit():
+            response = connection.respond(HTTPStatus.NOT_FOUND, "unknown push path or room\n")
+        elif mode == "direct" and self.refuse_direct:
+            response = connection.respond(self.refuse_status, "")
+            response.headers["Handshake-Msg"] = "DEVICE_BLOCKED"
+        elif mode == "direct" and "ttwid=" not in headers.get("cookie", ""):
+            response = connection.respond(HTTPStatus.UNAUTHORIZED, "no ttwid cookie\n")
+        elif "echo-protocol" not in headers.get("sec-websocket-protocol", ""):
+            response = connection.respond(HTTPStatus.BAD_REQUEST, "subprotocol echo-protocol expected\n")
+        status = response.status_code if response is not None else 101
+        with self._lock:
+            self._handshakes.append(HandshakeRecord(mode=mode, params=params, headers=headers, status=status))
+        return response
+
+    def _process_response(self, connection: ServerConnection, request: Request, response: Response) -> None:
+        if response.status_code == HTTPStatus.SWITCHING_PROTOCOLS:
+            response.headers["Handshake-Options"] = f"ping-interval={self.ping_interval:g}; ping-timeout=30"
+
+    def _handle(self, ws: ServerConnection) -> None:
+        assert ws.request is not None
+        query = parse_qs(urlsplit(ws.request.path).query)
+        cursor = query.get("cursor", ["0"])[0]
+        start = int(cursor) if cursor.isdigit() else 0
+        with self._lock:
+            conn = _Conn(
+                number=next(self._conn_numbers), ws=ws, room_id=int(query["room_id"][0]),
+                next_batch=max(0, start - self.history),
+            )
+            self._conns[conn.number] = conn
+        try:
+            while True:
+                try:
+                    data = ws.recv(timeout=_POLL)
+                except TimeoutError:
+                    data = None
+                if isinstance(data, bytes):
+                    self._on_client_frame(conn, data)
+                if conn.entered and not conn.silent:
+                    self._send_pending(conn)
+        except ConnectionClosed:
+            pass
+        finally:
+            with self._lock:
+                self._conns.pop(conn.number, None)
+
+    def _on_client_frame(self, conn: _Conn, data: bytes) -> None:
+        frame = WebcastPushFrame.FromString(data)
+        kind = frame.payload_type
+        with self._lock:
+            if kind == "im_enter_room":
+                enter = WebcastImEnterRoomMessage.FromString(frame.payload)
+                self._enters.append(EnterRoomRecord(enter.room_id, enter.cursor, conn.number))
+            elif kind == "hb":
+                hb = HeartBeatMessage.FromString(frame.payload)
+                self._heartbeats.append(HeartbeatRecord(hb.room_id, hb.send_packet_seq_id, conn.number))
+            elif kind == "ack":
+                self._acks.append(AckRecord(frame.log_id, frame.payload.decode("utf-8", "replace"), conn.number))
+        if conn.silent:
+            return
+        if kind == "im_enter_room":
+            conn.entered = True
+            conn.ws.send(WebcastPushFrame(payload_type="im_enter_room_resp", payload_encoding="pb").SerializeToString())
+        elif kind == "hb":
+            conn.ws.send(WebcastPushFrame(payload_type="hb", payload_encoding="pb").SerializeToString())
+
+    def _send_pending(self, conn: _Conn) -> None:
+        while True:
+            with self._lock:
+                batches = self._feed(conn.room_id).batches
+                if conn.next_batch >= len(batches):
+                    return
+                template = batches[conn.next_batch]
+                log_id = next(self._log_ids)
+            conn.next_batch += 1
+            conn.ws.send(self._encode(conn, template, log_id))
+
+    def _encode(self, conn: _Conn, template: ProtoMessageFetchResult, log_id: int) -> bytes:
+        result = ProtoMessageFetchResult()
+        result.CopyFrom(template)
+        result.cursor = str(conn.next_batch)
+        result.internal_ext = f"fake_ext:{conn.room_id}:{conn.next_batch}"
+        result.need_ack = self.need_ack
+        result.now = int(time.time() * 1000)
+        frame = WebcastPushFrame(
+            seq_id=conn.next_batch, log_id=log_id, payload_type="msg", payload_encoding="pb",
+            payload=gzip.compress(result.SerializeToString(), compresslevel=1),
+        )
+        frame.headers.add(key="compress_type", value="gzip")
+        return frame.SerializeToString()
