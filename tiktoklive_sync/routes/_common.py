@@ -1,0 +1,267 @@
+"""What every route needs: argument checks, and reading TikTok's answers into named errors.
+
+A route never lets a ``KeyError``, ``TypeError`` or ``json.JSONDecodeError`` escape: the helpers
+here turn an unusable answer into the route's own :class:`~tiktoklive_sync.errors.TikTokLiveError`
+subclass, carrying the HTTP status and a short excerpt of the body.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Mapping
+from typing import Any, NoReturn
+from urllib.parse import urlsplit
+
+import requests
+
+from ..errors import LoginRequiredError, TikTokLiveError
+
+__all__ = [
+    "normalize_unique_id",
+    "check_room_id",
+    "check_positive_int",
+    "is_login_redirect",
+    "raise_for_login_redirect",
+    "raise_for_status",
+    "read_json",
+    "read_json_object",
+    "read_script_json",
+    "body_text",
+    "dict_at",
+    "transport_error",
+]
+
+log = logging.getLogger("tiktoklive_sync")
+
+# A profile or live URL: scheme and host are optional, any tiktok.com sub-domain is accepted.
+_TIKTOK_URL_PREFIX = re.compile(r"^(?:https?://)?(?:[a-z0-9-]+\.)*tiktok\.com/", re.IGNORECASE)
+_LOGIN_PATH = re.compile(r"(?:^|/)login(?:/|$)", re.IGNORECASE)
+
+
+# -- arguments -------------------------------------------------------------------------------
+
+
+def normalize_unique_id(unique_id: str) -> str:
+    """Return the bare @handle from what a user typed: ``" @someone "``, a profile or live URL.
+
+    Strips whitespace, a ``https://www.tiktok.com/`` prefix, a ``/live`` suffix (and any query
+    string), and one leading ``@``.
+
+    Returns:
+        the unique id, e.g. ``"someone"``.
+    Raises:
+        ValueError: not a string, or nothing is left after stripping.
+    """
+    if not isinstance(unique_id, str):
+        raise ValueError(f"unique_id must be a str (the @handle), not {type(unique_id).__name__}")
+    text = unique_id.strip()
+    if _TIKTOK_URL_PREFIX.match(text):
+        text = _TIKTOK_URL_PREFIX.sub("", text, count=1)
+        text = text.split("?", 1)[0].split("#", 1)[0]
+    text = text.rstrip("/")
+    if text.endswith("/live"):
+        text = text[: -len("/live")]
+    text = text.strip()
+    if text.startswith("@"):
+        text = text[1:].strip()
+    if not text:
+        raise ValueError(
+            f"unique_id {unique_id!r} is empty: pass the creator's @handle, e.g. 'someone' or '@someone'"
+        )
+    if "/" in text or any(ch.isspace() for ch in text):
+        raise ValueError(f"unique_id {unique_id!r} is not a TikTok @handle (it contains '/' or spaces)")
+    return text
+
+
+def check_positive_int(value: Any, name: str) -> int:
+    """Return ``value`` as a positive int: an int or a string of digits.
+
+    Raises:
+        ValueError: a bool, a float, a non-digit string, zero, a negative number or anything else.
+    """
+    if isinstance(value, bool):
+        raise ValueError(f"{name} must be a positive integer, not a bool ({value!r})")
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, str) and value.strip().isdigit() and value.strip().isascii():
+        number = int(value.strip())
+    else:
+        raise ValueError(f"{name} must be a positive integer or a string of digits, not {value!r}")
+    if number <= 0:
+        raise ValueError(f"{name} must be a positive integer, not {number}")
+    return number
+
+
+def check_room_id(room_id: Any) -> int:
+    """Return ``room_id`` as a positive int (ints and digit strings are accepted).
+
+    Raises:
+        ValueError: anything that is not a positive integer (bools included).
+    """
+    return check_positive_int(room_id, "room_id")
+
+
+# -- reading answers -------------------------------------------------------------------------
+
+
+def is_login_redirect(response: requests.Response) -> bool:
+    """Return True if TikTok sent a login page (or a redirect to one) instead of the data."""
+    urls = [response.url or ""]
+    if response.is_redirect:
+        urls.append(response.headers.get("Location", ""))
+    urls.extend(r.headers.get("Location", "") for r in response.history)
+    return any(_LOGIN_PATH.search(urlsplit(u).path) for u in urls if u)
+
+
+def raise_for_login_redirect(response: requests.Response, what: str) -> None:
+    """Raise LoginRequiredError if ``response`` is (or was redirected to) a login page.
+
+    Raises:
+        LoginRequiredError: with the status and the login URL's path.
+    """
+    if is_login_redirect(response):
+        where = urlsplit(response.url or "").path or "a login page"
+        raise LoginRequiredError(
+            f"TikTok answered {what} with a login page ({where}) instead of the data.",
+            status=response.status_code,
+        )
+
+
+def raise_for_status(response: requests.Response, error: type[TikTokLiveError], what: str) -> None:
+    """Raise ``error`` (with status and excerpt) unless ``response`` is a 2xx.
+
+    Raises:
+        LoginRequiredError: the answer is a login page.
+        TikTokLiveError: ``error``, for any status outside 200-299.
+    """
+    raise_for_login_redirect(response, what)
+    if not 200 <= response.status_code < 300:
+        raise error(f"TikTok answered {what} with an error status.", status=response.status_code, body=response.content)
+
+
+def read_json(response: requests.Response, error: type[TikTokLiveError], what: str) -> Any:
+    """Return the parsed JSON body of a 2xx ``response``.
+
+    Raises:
+        LoginRequiredError: the answer is a login page.
+        TikTokLiveError: ``error``, for a non-2xx status or a body that is not JSON.
+    """
+    raise_for_status(response, error, what)
+    try:
+        return json.loads(response.content)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise error(
+            f"TikTok's answer to {what} is not JSON (a captcha or block page?).",
+            status=response.status_code,
+            body=response.content,
+        ) from exc
+
+
+def read_json_object(response: requests.Response, error: type[TikTokLiveError], what: str) -> dict[str, Any]:
+    """Like :func:`read_json`, and the JSON must be an object.
+
+    Raises:
+        LoginRequiredError, TikTokLiveError: as :func:`read_json`; ``error`` also for a non-object.
+    """
+    data = read_json(response, error, what)
+    if not isinstance(data, dict):
+        raise error(
+            f"TikTok's answer to {what} is not a JSON object.", status=response.status_code, body=response.content
+        )
+    return data
+
+
+def body_text(response: requests.Response) -> str:
+    """Return the body as text: the charset the server named, else UTF-8 (never Latin-1 guessing)."""
+    content_type = response.headers.get("Content-Type", "")
+    match = re.search(r"charset=([\w.:-]+)", content_type, re.IGNORECASE)
+    encoding = match.group(1) if match else "utf-8"
+    try:
+        return response.content.decode(encoding, errors="replace")
+    except LookupError:
+        return response.content.decode("utf-8", errors="replace")
+
+
+def read_script_json(
+    response: requests.Response, script_id: str, error: type[TikTokLiveError], what: str
+) -> Any:
+    """Return the JSON inside ``<script id="{script_id}" ...>...</script>`` of an HTML page.
+
+    Raises:
+        LoginRequiredError: the answer is a login page.
+        TikTokLiveError: ``error``, for a non-2xx status, a page without the script element, or a
+            script element whose text is not JSON.
+    """
+    raise_for_status(response, error, what)
+    pattern = re.compile(
+        r"<script\b[^>]*\bid\s*=\s*[\"']?" + re.escape(script_id) + r"[\"']?[^>]*>(.*?)</script\s*>",
+        re.IGNORECASE | re.DOTALL,
+    )
+    text = body_text(response)
+    match = pattern.search(text)
+    if match is None:
+        raise error(
+            f"The page for {what} has no {script_id} data (TikTok may have served a captcha or block page).",
+            status=response.status_code,
+            body=text,
+        )
+    try:
+        return json.loads(match.group(1))
+    except ValueError as exc:
+        raise error(
+            f"The {script_id} data of the page for {what} is not JSON (a captcha?).",
+            status=response.status_code,
+            body=match.group(1),
+        ) from exc
+
+
+def dict_at(data: Any, *path: str) -> Mapping[str, Any] | None:
+    """Walk nested JSON objects; return the object at ``path`` or None if any step is missing."""
+    for key in path:
+        if not isinstance(data, Mapping):
+            return None
+        data = data.get(key)
+    return data if isinstance(data, Mapping) else None
+
+
+# -- transport failures ----------------------------------------------------------------------
+
+_TRANSPORT_CLASSES: dict[tuple[type[TikTokLiveError], type[requests.RequestException]], type] = {}
+
+
+def transport_error(
+    error: type[TikTokLiveError], exc: requests.RequestException, what: str
+) -> NoReturn:
+    """Re-raise a transport failure as the route's named error, still catchable as requests' error.
+
+    Some routes promise one named error for every failure (``FailedFetchRoomInfoError``,
+    ``FailedFetchGiftListError``), while requests users expect ``except requests.Timeout`` to work.
+    The raised exception is an instance of both ``error`` and the requests class of ``exc`` (e.g.
+    ``requests.Timeout``), chained to ``exc``.
+
+    Raises:
+        TikTokLiveError: always; an instance of ``error`` and of ``type(exc)``'s requests class.
+    """
+    # the most specific class requests itself defines (urllib3 / user subclasses are skipped)
+    public = (
+        c for c in type(exc).__mro__
+        if issubclass(c, requests.RequestException) and c.__module__.startswith("requests.")
+    )
+    base = next(public, requests.RequestException)
+    key = (error, base)
+    combined = _TRANSPORT_CLASSES.get(key)
+    if combined is None:
+        namespace = {
+            "__module__": error.__module__,
+            "__doc__": error.__doc__,
+            # pickles (e.g. across a Celery worker boundary) as the plain named error
+            "__reduce__": lambda self: (error, (self.args[0] if self.args else "",)),
+        }
+        combined = type(error.__name__, (error, base), namespace)
+        _TRANSPORT_CLASSES[key] = combined
+    wrapped = combined(f"The request for {what} failed: {type(exc).__name__}: {exc}")
+    wrapped.request = getattr(exc, "request", None)
+    wrapped.response = getattr(exc, "response", None)
+    raise wrapped from exc
