@@ -32,6 +32,24 @@ from .session import Endpoints, Session
 from .signer import Signer, SignedFetch, SignedUrl, WebcastPlatform
 
 # --- routes (owned by routes/) ---
+from .routes import (
+    GiftPayload,
+    fetch_gift_list,
+    fetch_image_data,
+    fetch_is_live,
+    fetch_is_live_room_ids,
+    fetch_is_live_unique_id,
+    fetch_live_status,
+    fetch_room_id,
+    fetch_room_id_from_api,
+    fetch_room_id_from_html,
+    fetch_room_info,
+    fetch_signed_websocket,
+    fetch_user_unique_id,
+    send_room_chat,
+    send_room_gift,
+    send_room_like,
+)
 # --- end routes ---
 
 # --- live (owned by live/) ---
@@ -63,6 +81,22 @@ __all__ = [
     "WebcastPlatform",
     *[n for n in _error_names if n != "excerpt"],
     # --- routes __all__ ---
+    "GiftPayload",
+    "fetch_gift_list",
+    "fetch_image_data",
+    "fetch_is_live",
+    "fetch_is_live_room_ids",
+    "fetch_is_live_unique_id",
+    "fetch_live_status",
+    "fetch_room_id",
+    "fetch_room_id_from_api",
+    "fetch_room_id_from_html",
+    "fetch_room_info",
+    "fetch_signed_websocket",
+    "fetch_user_unique_id",
+    "send_room_chat",
+    "send_room_gift",
+    "send_room_like",
     # --- end routes __all__ ---
     # --- live __all__ ---
     # --- end live __all__ ---
