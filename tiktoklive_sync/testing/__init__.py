@@ -1,1 +1,48 @@
-"""Test helpers: FakeTikTok."""
+"""Test helpers: :class:`FakeTikTok`, a loopback TikTok speaking the real wire formats.
+
+Example::
+
+    from tiktoklive_sync.testing import FakeTikTok
+
+    with FakeTikTok() as fake:
+        fake.add_room("someone", live=True)
+        with fake.session() as s:
+            ...
+
+With the package installed, pytest gets the ``fake_tiktok`` fixture (a running FakeTikTok) from
+the plugin :mod:`tiktoklive_sync.testing.plugin`.
+"""
+
+from . import pages
+from .assets import png_bytes
+from .fake import DIRECT_WS_PATH, FakeTikTok, StreamSource
+from .faults import Fault
+from .http_server import RecordedRequest, Reply
+from .rooms import FakeRoom
+
+# --- event builders (testing/builders.py) ---
+# --- end event builders ---
+
+# --- FLV stream (testing/flv_stream.py) ---
+# --- end FLV stream ---
+
+# --- push server (testing/push_server.py) ---
+# --- end push server ---
+
+__all__ = [
+    "DIRECT_WS_PATH",
+    "FakeRoom",
+    "FakeTikTok",
+    "Fault",
+    "RecordedRequest",
+    "Reply",
+    "StreamSource",
+    "pages",
+    "png_bytes",
+    # --- event builders __all__ ---
+    # --- end event builders __all__ ---
+    # --- FLV stream __all__ ---
+    # --- end FLV stream __all__ ---
+    # --- push server __all__ ---
+    # --- end push server __all__ ---
+]
