@@ -28,6 +28,7 @@ from ..session import Endpoints, Session
 from .assets import gift_list_body
 from .faults import Fault, FaultBook, parse_route
 from .http_server import FakeHTTPServer, RecordedRequest
+from .live_push import LivePush
 from .rooms import FakeRoom, RoomRegistry
 from .sign_api import ROUTES as SIGN_ROUTES
 from .tiktok_api import ROUTES as TIKTOK_ROUTES
@@ -48,7 +49,7 @@ class StreamSource(Protocol):
     def serve(self, handler: Any, room_id: int, quality: str) -> None: ...
 
 
-class FakeTikTok:
+class FakeTikTok(LivePush):
     """A thread-based loopback TikTok: web pages, webcast API, sign server, images.
 
     Start and stop it with ``with FakeTikTok() as fake:`` (or ``start()`` / ``close()``). While it
@@ -101,6 +102,7 @@ class FakeTikTok:
         )
         self._server, self._thread = server, thread
         thread.start()
+        self._start_live_push()  # the WebSocket push server (testing/live_push.py)
         return self
 
     def close(self) -> None:
@@ -341,6 +343,7 @@ class FakeTikTok:
         return []
 
     # --- live push (helper E) ---
-    # push(), replay(), drop_connections(), end_live() and the push server's start/stop
-    # (register its stop with self._close_hooks.append(...)) belong here.
+    # push(), replay(), end_live(), drop_connections(), silence_connections(), refuse_direct(),
+    # answer_handshakes_with_200(), heartbeats, acks, ... come from LivePush (testing/live_push.py),
+    # which start() starts and close() stops through _close_hooks.
     # --- end live push ---

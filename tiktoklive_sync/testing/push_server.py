@@ -24,7 +24,7 @@ import logging
 import threading
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from http import HTTPStatus
 from urllib.parse import parse_qs, urlsplit
 
@@ -39,8 +39,9 @@ from ..proto.envelope_pb2 import (
     WebcastImEnterRoomMessage,
     WebcastPushFrame,
 )
+from .push_records import AckRecord, EnterRoomRecord, HandshakeRecord, HeartbeatRecord, common_patch
 
-__all__ = ["PushServer", "HeartbeatRecord", "AckRecord", "EnterRoomRecord", "HandshakeRecord"]
+__all__ = ["PushServer", "SIGN_PATH", "DIRECT_PATH"]
 
 log = logging.getLogger("tiktoklive_sync.testing")
 
@@ -52,43 +53,6 @@ _CONTROL_ACTION_ENDED = b"\x10\x03"
 _POLL = 0.02  # seconds a connection thread waits for client frames before looking at its feed
 
 
-@dataclass(frozen=True)
-class HeartbeatRecord:
-    """A heartbeat frame the server received."""
-
-    room_id: int
-    seq_id: int
-    connection: int
-
-
-@dataclass(frozen=True)
-class AckRecord:
-    """An ack frame the server received: the acked frame's ``log_id`` and its payload."""
-
-    log_id: int
-    internal_ext: str
-    connection: int
-
-
-@dataclass(frozen=True)
-class EnterRoomRecord:
-    """An enter-room frame the server received."""
-
-    room_id: int
-    cursor: str
-    connection: int
-
-
-@dataclass(frozen=True)
-class HandshakeRecord:
-    """One WebSocket handshake attempt and what the server answered."""
-
-    mode: str
-    params: dict[str, str]
-    headers: dict[str, str]
-    status: int
-
-
 @dataclass
 class _Conn:
     number: int
@@ -97,26 +61,6 @@ class _Conn:
     next_batch: int
     entered: bool = False
     silent: bool = False
-
-
-@dataclass
-class _Feed:
-    batches: list[ProtoMessageFetchResult] = field(default_factory=list)
-
-
-def _common_patch(msg_id: int, room_id: int) -> bytes:
-    """Wire bytes of ``field 1 { 2: msg_id, 3: room_id }``; appended, protobuf merges it into ``common``."""
-
-    def varint(n: int) -> bytes:
-        out = bytearray()
-        while True:
-            byte, n = n & 0x7F, n >> 7
-            out.append(byte | (0x80 if n else 0))
-            if not n:
-                return bytes(out)
-
-    inner = b"\x10" + varint(msg_id) + b"\x18" + varint(room_id)
-    return b"\x0a" + varint(len(inner)) + inner
 
 
 class PushServer:
@@ -144,7 +88,7 @@ class PushServer:
         self.refuse_status = int(HTTPStatus.FORBIDDEN)
         self.handshake_200: str | None = None
         self._lock = threading.Lock()
-        self._feeds: dict[int, _Feed] = {}
+        self._feeds: dict[int, list[ProtoMessageFetchResult]] = {}
         self._conns: dict[int, _Conn] = {}
         self._conn_numbers = itertools.count(1)
         self._msg_ids = itertools.count(_FIRST_MSG_ID)
@@ -195,9 +139,9 @@ class PushServer:
                 copy.CopyFrom(message)
                 if not copy.msg_id:
                     copy.msg_id = next(self._msg_ids)
-                    copy.payload = copy.payload + _common_patch(copy.msg_id, room_id)
+                    copy.payload = copy.payload + common_patch(copy.msg_id, room_id)
                 ids.append(copy.msg_id)
-            self._feed(room_id).batches.append(batch)
+            self._feed(room_id).append(batch)
         return ids
 
     def replay(self, room_id: int, frames: Iterable[bytes | WebcastPushFrame | ProtoMessageFetchResult]) -> int:
@@ -222,7 +166,7 @@ class PushServer:
                 payload = gzip.decompress(payload)
             batches.append(ProtoMessageFetchResult.FromString(payload))
         with self._lock:
-            self._feed(room_id).batches.extend(batches)
+            self._feed(room_id).extend(batches)
         return len(batches)
 
     def end_live(self, room_id: int) -> int:
@@ -310,8 +254,8 @@ class PushServer:
 
     # -- internals --------------------------------------------------------------------------------
 
-    def _feed(self, room_id: int) -> _Feed:
-        return self._feeds.setdefault(room_id, _Feed())
+    def _feed(self, room_id: int) -> list[ProtoMessageFetchResult]:
+        return self._feeds.setdefault(room_id, [])
 
     def _process_request(self, connection: ServerConnection, request: Request) -> Response | None:
         parts = urlsplit(request.path)
@@ -390,7 +334,7 @@ class PushServer:
     def _send_pending(self, conn: _Conn) -> None:
         while True:
             with self._lock:
-                batches = self._feed(conn.room_id).batches
+                batches = self._feed(conn.room_id)
                 if conn.next_batch >= len(batches):
                     return
                 template = batches[conn.next_batch]
