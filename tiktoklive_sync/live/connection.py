@@ -1,9 +1,8 @@
 """One WebSocket connection to TikTok's push server, over websocket-client (PROTOCOL.md 4).
 
-This module knows the wire: how the push URL is built for the two ways in (through the sign server,
-4.1 step 4, and direct with an anonymous ``ttwid`` cookie, 4.6), which headers the handshake
-carries, what a refused handshake looks like, and the three frames a client sends (enter-room,
-heartbeat, ack; 4.4). It knows nothing about events, reconnecting or threads: that is
+This module knows the wire of one connection: which headers the handshake carries, what a refused
+handshake looks like, and the three frames a client sends (enter-room, heartbeat, ack; 4.4). The
+URLs of the two ways in are built by :mod:`.urls`. It knows nothing about events, reconnecting or threads: that is
 :mod:`tiktoklive_sync.live.client`'s job.
 
 Example::
@@ -22,38 +21,28 @@ import logging
 import socket
 import struct
 import threading
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from http.cookiejar import CookieJar
 from typing import Literal
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 import websocket
 
-from ..browser import BrowserProfile
-from ..errors import WebcastBlocked200Error, WebsocketURLMissingError
+from ..errors import WebcastBlocked200Error
 from ..proto.envelope_pb2 import (
     HeartBeatMessage,
     ProtoMessageFetchResult,
     WebcastImEnterRoomMessage,
     WebcastPushFrame,
 )
-from ..session import SESSION_COOKIES
-from ..signer import parse_cookie_string
+from .urls import ping_interval_from
 
 __all__ = [
     "SUBPROTOCOL",
-    "VERSION_SUFFIX",
     "ConnectMode",
     "PushConnection",
     "PushConnectionClosed",
     "WebSocketHandshakeRefused",
     "WebSocketTarget",
-    "build_direct_url",
-    "build_sign_url",
-    "cookie_header_for",
-    "ping_interval_from",
-    "static_ws_params",
 ]
 
 log = logging.getLogger("tiktoklive_sync")
@@ -62,14 +51,11 @@ ConnectMode = Literal["direct", "sign"]
 
 #: the WebSocket subprotocol TikTok's push server speaks
 SUBPROTOCOL = "echo-protocol"
-#: appended as a raw string: TikTok's own URL carries ``version_code`` twice (PROTOCOL.md 4.1)
-VERSION_SUFFIX = "&version_code=270000"
 #: the Handshake-Msg TikTok sends when it refuses an anonymous (direct) client
 DEVICE_BLOCKED = "DEVICE_BLOCKED"
 #: the largest frame accepted from the push server (a gzipped batch is far smaller)
 MAX_FRAME_BYTES = 8 * 1024 * 1024
 _NORMAL_CLOSE_CODES = frozenset({1000, 1001})
-_SESSION_COOKIE_NAMES = frozenset(SESSION_COOKIES) | {"sid_guard"}
 
 
 class WebSocketHandshakeRefused(WebcastBlocked200Error):
@@ -138,136 +124,6 @@ class WebSocketTarget:
         """The push server's host and path, safe to log (no query string)."""
         parts = urlsplit(self.url)
         return f"{parts.scheme}://{parts.netloc}{parts.path}"
-
-
-# -- URLs ----------------------------------------------------------------------------------------
-
-
-def static_ws_params(profile: BrowserProfile) -> dict[str, str]:
-    """Return the fixed query parameters of a push URL (PROTOCOL.md 4.1 table), raw (unencoded)."""
-    return {
-        "aid": "1988",
-        "app_language": profile.language,
-        "app_name": "tiktok_web",
-        "browser_platform": profile.browser_platform,
-        "browser_language": profile.lang_country,
-        "browser_name": profile.browser_name,
-        "browser_version": profile.browser_version,
-        "browser_online": "true",
-        "cookie_enabled": "true",
-        "tz_name": profile.tz_name,
-        "device_platform": "web",
-        "identity": "audience",
-        "live_id": "12",
-        "sup_ws_ds_opt": "1",
-        "update_version_code": "2.0.0",
-        "version_code": "180800",
-        "client_enter": "1",
-        "ws_direct": "1",
-        "did_rule": "3",
-        "webcast_language": profile.language,
-        "screen_height": str(profile.screen_height),
-        "screen_width": str(profile.screen_width),
-        "heartbeat_duration": "10000",
-        "resp_content_type": "protobuf",
-        "history_comment_count": "6",
-        "last_rtt": str(profile.last_rtt),
-    }
-
-
-def _join(base: str, params: Mapping[str, str]) -> str:
-    sep = "&" if "?" in base else "?"
-    return base + sep + urlencode(params) + VERSION_SUFFIX
-
-
-def build_sign_url(
-    fetch: ProtoMessageFetchResult, room_id: int, profile: BrowserProfile, *, compress: bool = True
-) -> str:
-    """Build the push URL from the sign server's first webcast response (PROTOCOL.md 4.1 step 4).
-
-    Order: the response's non-empty ``route_params``, then the static parameters (which win), then
-    ``room_id`` and ``compress``, then the raw ``&version_code=270000`` suffix.
-
-    Returns:
-        the ``wss://`` URL to open, straight away (it expires within ~30 s).
-    Raises:
-        WebsocketURLMissingError: the response names no push server or no route parameters.
-    """
-    if not fetch.push_server:
-        raise WebsocketURLMissingError("The first webcast response names no push server (push_server is empty).")
-    if not fetch.route_params:
-        raise WebsocketURLMissingError("The first webcast response has no route_params for the push URL.")
-    params = {k: v for k, v in fetch.route_params.items() if v}
-    params.update(static_ws_params(profile))
-    params["room_id"] = str(room_id)
-    params["compress"] = "gzip" if compress else ""
-    return _join(fetch.push_server, params)
-
-
-def build_direct_url(
-    ws_base: str,
-    room_id: int,
-    profile: BrowserProfile,
-    *,
-    cursor: str | None = None,
-    internal_ext: str | None = None,
-    compress: bool = True,
-) -> str:
-    """Build the push URL for the direct way in, without a sign server (PROTOCOL.md 4.6).
-
-    ``cursor`` and ``internal_ext`` (from the last batch received) ask the server to resume after a
-    reconnect, as TikTok's web client does.
-
-    Returns:
-        the ``wss://`` URL to open.
-    """
-    params = static_ws_params(profile)
-    params["browser_language"] = "en-US"
-    params["room_id"] = str(room_id)
-    params["compress"] = "gzip" if compress else ""
-    if cursor:
-        params["cursor"] = cursor
-    if internal_ext:
-        params["internal_ext"] = internal_ext
-    return _join(ws_base, params)
-
-
-def cookie_header_for(jar: CookieJar, ws_url: str, trusted_hosts: Iterable[str]) -> str:
-    """Return the ``Cookie`` header for a push connection: every non-empty cookie in ``jar``.
-
-    The login cookies (``sessionid`` and friends) are included only when the push host is one of
-    ``trusted_hosts`` or a sub-domain of one (a sign server must not be able to send the account's
-    session to a host of its choosing).
-    """
-    host = (urlsplit(ws_url).hostname or "").lower()
-    trusted = any(host == h.lstrip(".") or host.endswith("." + h.lstrip(".")) for h in trusted_hosts if h)
-    values: dict[str, str] = {}
-    for cookie in jar:
-        if not cookie.value:
-            continue
-        if cookie.name in _SESSION_COOKIE_NAMES and not trusted:
-            continue
-        values[cookie.name] = cookie.value
-    return "; ".join(f"{k}={v}" for k, v in values.items())
-
-
-def ping_interval_from(headers: Mapping[str, str] | None) -> float | None:
-    """Return the heartbeat period the server asked for (``Handshake-Options: ping-interval=N``).
-
-    Returns:
-        seconds, or None if the header is missing or unreadable.
-    """
-    if not headers:
-        return None
-    lowered = {k.lower(): v for k, v in headers.items()}
-    options = parse_cookie_string(lowered.get("handshake-options", ""))
-    raw = options.get("ping-interval")
-    try:
-        value = float(raw) if raw is not None else None
-    except ValueError:
-        log.debug("ignoring unreadable ping-interval %r", raw)
-        return None
-    return value if value is not None and value > 0 else None
 
 
 # -- the connection ------------------------------------------------------------------------------

@@ -42,6 +42,7 @@ class LivePush:
     _close_hooks: list[Callable[[], None]]
 
     _push_server: PushServer | None = None
+    _ending: frozenset[int] = frozenset()
 
     # -- lifecycle ----------------------------------------------------------------------------
 
@@ -49,6 +50,7 @@ class LivePush:
         """Start the push server (once) and point ``push_url`` / ``ws_direct_url`` at it."""
         if self._push_server is None:
             server = PushServer()
+            server.on_live_ended = self._mark_offline
             self._push_server = server
             if self.push_url is None:
                 self.push_url = server.push_url
@@ -66,6 +68,11 @@ class LivePush:
         if self.ws_direct_url == server.direct_url:
             self.ws_direct_url = None
         server.close()
+
+    def _mark_offline(self, room_id: int) -> None:
+        room = self.rooms.by_room_id(room_id)
+        if room is not None and room.live and room_id in self._ending:
+            room.live = False
 
     @property
     def push_server(self) -> PushServer:
@@ -108,17 +115,17 @@ class LivePush:
     def end_live(self, room: int | str, *, offline: bool = True) -> int:
         """End the live: push a ``WebcastControlMessage`` with action 3 (stream ended).
 
-        With ``offline`` (the default) the room is also marked not live for the HTTP API.
+        With ``offline`` (the default) the room also turns not-live for the HTTP API, once the
+        message has been sent to a client (so a client that connects after this call still finds
+        the room live and receives everything pushed before the end).
 
         Returns:
             the control message's msg_id.
         """
         room_id = self._room_id(room)
-        msg_id = self.push_server.end_live(room_id)
-        found = self.rooms.by_room_id(room_id)
-        if offline and found is not None:
-            found.live = False
-        return msg_id
+        if offline:
+            self._ending = self._ending | {room_id}
+        return self.push_server.end_live(room_id)
 
     # -- faults -----------------------------------------------------------------------------------
 

@@ -23,7 +23,7 @@ import itertools
 import logging
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from http import HTTPStatus
 from urllib.parse import parse_qs, urlsplit
@@ -87,6 +87,9 @@ class PushServer:
         self.refuse_direct = False
         self.refuse_status = int(HTTPStatus.FORBIDDEN)
         self.handshake_200: str | None = None
+        #: called with the room id when an end-of-live message has been sent to a client
+        self.on_live_ended: Callable[[int], None] | None = None
+        self._end_ids: set[int] = set()
         self._lock = threading.Lock()
         self._feeds: dict[int, list[ProtoMessageFetchResult]] = {}
         self._conns: dict[int, _Conn] = {}
@@ -172,7 +175,10 @@ class PushServer:
     def end_live(self, room_id: int) -> int:
         """Queue a ``WebcastControlMessage`` with action 3 (stream ended) for ``room_id``; returns its msg_id."""
         control = BaseProtoMessage(method="WebcastControlMessage", payload=_CONTROL_ACTION_ENDED)
-        return self.push(room_id, control)[0]
+        msg_id = self.push(room_id, control)[0]
+        with self._lock:
+            self._end_ids.add(msg_id)
+        return msg_id
 
     def bootstrap(self, room_id: int, cursor: str | None = None) -> ProtoMessageFetchResult:
         """The first webcast response for a sign server: no messages, pointing at this push server.
@@ -339,8 +345,11 @@ class PushServer:
                     return
                 template = batches[conn.next_batch]
                 log_id = next(self._log_ids)
+                ends = any(m.msg_id in self._end_ids for m in template.messages)
             conn.next_batch += 1
             conn.ws.send(self._encode(conn, template, log_id))
+            if ends and self.on_live_ended is not None:
+                self.on_live_ended(conn.room_id)
 
     def _encode(self, conn: _Conn, template: ProtoMessageFetchResult, log_id: int) -> bytes:
         result = ProtoMessageFetchResult()

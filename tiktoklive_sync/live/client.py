@@ -1,0 +1,500 @@
+"""LiveClient: a room's live events in a plain blocking loop (PROTOCOL.md 4).
+
+The client resolves the room id, checks the room is live, connects (directly or through the sign
+server), enters the room, sends heartbeats on a thread, acks the batches that ask for it, and turns
+frames into typed events. A dropped or silent connection is replaced (tenacity backoff, a new URL
+every time, resuming from the last cursor); messages already delivered are dropped by msg_id. The
+iterator ends at :class:`LiveEndEvent` or :meth:`LiveClient.stop`.
+
+Example::
+
+    import tiktoklive_sync as tls
+
+    with tls.LiveClient("someone") as client:
+        for event in client.events():
+            if isinstance(event, tls.CommentEvent):
+                print(event.user.nickname, event.comment)
+
+    client = tls.LiveClient("someone")
+
+    @client.on(tls.GiftEvent)
+    def on_gift(event): ...
+
+    client.run()      # blocks; client.stop() from another thread or a signal handler ends it
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Generator, Iterator
+from dataclasses import replace
+from types import TracebackType
+from typing import Any, Literal, TypeVar
+
+import tenacity
+
+from ..errors import UserOfflineError
+from ..proto.envelope_pb2 import ProtoMessageFetchResult, WebcastPushFrame
+from ..routes._common import check_room_id, normalize_unique_id
+from ..routes.is_live import fetch_is_live
+from ..routes.room_id import fetch_room_id
+from ..session import Session
+from .connection import PushConnection, PushConnectionClosed, WebSocketHandshakeRefused
+from .decode import decode_message, unpack_fetch_result
+from .dedupe import RecentIds
+from .dialer import direct_target, sign_target
+from .events import Event
+from .events_room import LiveEndEvent
+from .lifecycle import ConnectEvent, DisconnectEvent, LiveStats
+from .settings import LiveSettings, is_transient
+
+__all__ = ["LiveClient", "CONNECT_MODES"]
+
+log = logging.getLogger("tiktoklive_sync")
+
+#: the values of ``LiveClient(connect=...)``
+CONNECT_MODES = ("auto", "direct", "sign")
+E = TypeVar("E", bound=Event)
+Handler = Callable[[Any], object]
+
+
+class _Stopped(Exception):
+    """Raised inside the client when stop() interrupts a connect or a backoff wait."""
+
+
+class LiveClient:
+    """Watch one TikTok LIVE room: a blocking iterator of events, or handlers plus :meth:`run`.
+
+    Args:
+        unique_id: the creator's @handle (with or without ``@``); or pass ``room_id``.
+        room_id: the room id, if known (skips resolving it from the unique id).
+        session: the :class:`~tiktoklive_sync.Session` to use (default: a new one, closed with the
+            client). Its Endpoints, proxies, sign API key and cookies apply.
+        connect: ``"auto"`` (default: direct first, the sign server when TikTok refuses the direct
+            handshake; once refused, later reconnects go straight to the sign server), ``"direct"``
+            (never the sign server) or ``"sign"`` (always the sign server).
+        settings: timing and limits (:class:`LiveSettings`); ``**options`` override its fields,
+            e.g. ``LiveClient("x", stale_timeout=30, heartbeat_interval=5)``.
+
+    Raises:
+        ValueError: neither or both of ``unique_id`` / ``room_id``, a bad ``connect`` value, or an
+            unknown / invalid option.
+    """
+
+    def __init__(
+        self,
+        unique_id: str | None = None,
+        *,
+        room_id: int | str | None = None,
+        session: Session | None = None,
+        connect: Literal["auto", "direct", "sign"] = "auto",
+        settings: LiveSettings | None = None,
+        **options: Any,
+    ) -> None:
+        if (unique_id is None) == (room_id is None):
+            raise ValueError("LiveClient needs exactly one of unique_id ('someone') and room_id=...")
+        if connect not in CONNECT_MODES:
+            raise ValueError(f"connect must be one of {', '.join(CONNECT_MODES)}, not {connect!r}")
+        try:
+            self.settings = replace(settings or LiveSettings(), **options)
+        except TypeError as exc:
+            raise ValueError(f"unknown LiveClient option: {exc}") from None
+        self.unique_id = normalize_unique_id(unique_id) if unique_id is not None else None
+        self._room_id = check_room_id(room_id) if room_id is not None else None
+        self._own_session = session is None
+        self.session = session if session is not None else Session()
+        self.connect = connect
+        self.stats = LiveStats()
+        self._handlers: list[tuple[type[Event], Handler]] = []
+        self._seen = RecentIds(self.settings.dedupe_size)
+        self._cursor: str | None = None
+        self._internal_ext: str | None = None
+        self._direct_refused = False
+        self._stopping = False
+        self._running = False
+        self._conn: PushConnection | None = None
+        self._hb_halt: threading.Event | None = None
+        self._hb_thread: threading.Thread | None = None
+
+    def __repr__(self) -> str:
+        who = f"@{self.unique_id}" if self.unique_id else f"room {self._room_id}"
+        state = "connected" if self.connected else "running" if self._running else "idle"
+        return f"<LiveClient {who} connect={self.connect!r} {state}>"
+
+    # -- state ----------------------------------------------------------------------------------
+
+    @property
+    def room_id(self) -> int | None:
+        """The room id (None until resolved from the unique id)."""
+        return self._room_id
+
+    @property
+    def connected(self) -> bool:
+        """True while a push connection is open."""
+        return self._conn is not None and self._conn.connected
+
+    @property
+    def mode(self) -> str | None:
+        """How the current connection got in: ``"direct"``, ``"sign"``, or None when not connected."""
+        return self._conn.target.mode if self._conn is not None else None
+
+    @property
+    def cursor(self) -> str | None:
+        """The cursor of the last batch received (where a reconnect resumes)."""
+        return self._cursor
+
+    def resolve_room_id(self) -> int:
+        """Return the room id, resolving it from the unique id on first use.
+
+        Raises:
+            UserOfflineError: the live page says the creator is not live.
+            UserNotFoundError, FailedParseRoomIdError: no room id could be had.
+            requests.RequestException: transport failures.
+        """
+        if self._room_id is None:
+            assert self.unique_id is not None
+            self._room_id = fetch_room_id(self.session, self.unique_id)
+        return self._room_id
+
+    # -- handlers -------------------------------------------------------------------------------
+
+    def on(self, event_type: type[E]) -> Callable[[Callable[[E], object]], Callable[[E], object]]:
+        """Register the decorated function for ``event_type`` (and its subclasses) in :meth:`run`.
+
+        Raises:
+            ValueError: ``event_type`` is not an Event class.
+        """
+        if not (isinstance(event_type, type) and issubclass(event_type, Event)):
+            raise ValueError(f"on() takes an event class such as tls.CommentEvent, not {event_type!r}")
+
+        def register(handler: Callable[[E], object]) -> Callable[[E], object]:
+            self._handlers.append((event_type, handler))
+            return handler
+
+        return register
+
+    def add_handler(self, event_type: type[E], handler: Callable[[E], object]) -> None:
+        """Register ``handler`` for ``event_type`` (the non-decorator form of :meth:`on`)."""
+        self.on(event_type)(handler)
+
+    def remove_handler(self, handler: Callable[..., object]) -> None:
+        """Unregister ``handler`` for every event type it was registered for."""
+        self._handlers = [(t, h) for t, h in self._handlers if h is not handler]
+
+    def dispatch(self, event: Event) -> None:
+        """Call every handler registered for ``event``'s type; a handler that raises is logged."""
+        for event_type, handler in list(self._handlers):
+            if isinstance(event, event_type):
+                try:
+                    handler(event)
+                except Exception:
+                    log.exception("handler %s failed on %s", getattr(handler, "__name__", handler), event)
+
+    # -- running --------------------------------------------------------------------------------
+
+    def run(self) -> None:
+        """Receive events and call the registered handlers until the live ends or :meth:`stop`.
+
+        Raises:
+            the errors of :meth:`events`.
+        """
+        for event in self.events():
+            self.dispatch(event)
+
+    def stop(self) -> None:
+        """Ask the client to stop; returns at once. Safe from any thread and from a signal handler.
+
+        The iterator ends (with a DisconnectEvent) within ``settings.poll_interval`` seconds, or as
+        soon as an HTTP request in flight (room lookup, sign server) returns.
+        """
+        self._stopping = True
+
+    @property
+    def stopping(self) -> bool:
+        """True after :meth:`stop` until the next :meth:`events` starts."""
+        return self._stopping
+
+    def close(self) -> None:
+        """Stop, close the connection, and close the Session if the client made it."""
+        self.stop()
+        self._close_connection()
+        if self._own_session:
+            self.session.close()
+
+    def __enter__(self) -> LiveClient:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def events(self) -> Iterator[Event]:
+        """Yield the room's events as they arrive: a blocking iterator.
+
+        The first event is a :class:`ConnectEvent`; a :class:`DisconnectEvent` follows every
+        connection's end. The iterator ends after a :class:`LiveEndEvent` or after :meth:`stop`.
+
+        Raises:
+            RuntimeError: the client is already running (one events()/run() at a time).
+            UserOfflineError: the room is not live.
+            UserNotFoundError, FailedParseRoomIdError, MissingRoomIdInResponse: the room could not
+                be found.
+            WebcastBlocked200Error: TikTok refused the WebSocket handshake (status 200, or
+                ``DEVICE_BLOCKED`` with nothing left to fall back to). Not retried.
+            SignAPIError: the sign server failed (after retries, for the transient failures).
+            requests.RequestException, ConnectionError: the network failed after retries.
+        """
+        if self._running:
+            raise RuntimeError("this LiveClient is already running; use one events()/run() at a time")
+        self._running = True
+        self._stopping = False
+        try:
+            yield from self._loop()
+        finally:
+            self._close_connection()
+            self._running = False
+
+    # -- the loop ---------------------------------------------------------------------------------
+
+    def _loop(self) -> Iterator[Event]:
+        room_id = self.resolve_room_id()
+        if not fetch_is_live(self.session, room_id=room_id):
+            who = f"@{self.unique_id}" if self.unique_id else "The creator"
+            raise UserOfflineError(f"{who} (room {room_id}) is not live.")
+        reconnect = False
+        while True:
+            try:
+                conn = self._connect(room_id)
+            except _Stopped:
+                return
+            except Exception:
+                if reconnect and self._room_over(room_id):
+                    log.info("room %d is no longer live; not reconnecting", room_id)
+                    return
+                raise
+            self.stats.connections += 1
+            yield self._count(ConnectEvent(unique_id=self.unique_id, room_id=room_id, mode=conn.target.mode,
+                                           reconnect=reconnect))
+            first = conn.target.first_batch
+            ended = False
+            if first is not None and self.settings.process_first_batch:
+                self._remember(first)
+                ended = yield from self._deliver(self._batch_events(first))
+            outcome: str | PushConnectionClosed = "live ended" if ended else (yield from self._pump(conn))
+            self._close_connection()
+            if isinstance(outcome, PushConnectionClosed):
+                reason, code = outcome.reason, outcome.code
+            else:
+                reason, code = outcome, None
+            again = outcome not in ("live ended", "stopped") and self.settings.reconnect and not self._stopping
+            yield self._count(DisconnectEvent(room_id=room_id, reason=reason, code=code, reconnecting=again))
+            if not again:
+                return
+            log.warning("connection to room %d ended (%s); reconnecting", room_id, reason)
+            reconnect = True
+
+    def _pump(self, conn: PushConnection) -> Generator[Event, None, str | PushConnectionClosed]:
+        """Read frames until the connection ends; yield their events; return why it ended."""
+        settings = self.settings
+        last = time.monotonic()
+        while True:
+            if self._stopping:
+                return "stopped"
+            try:
+                frame = conn.recv(settings.poll_interval)
+            except PushConnectionClosed as closed:
+                return "stopped" if self._stopping else closed
+            if frame is None:
+                if time.monotonic() - last > settings.stale_timeout:
+                    log.warning("no frame for %.1f s: treating the socket as stale", settings.stale_timeout)
+                    return f"stale socket (no frame for {settings.stale_timeout:g} s)"
+                continue
+            self.stats.frames += 1
+            events = self._handle_frame(conn, frame)
+            if events and (yield from self._deliver(events)):
+                return "live ended"
+            last = time.monotonic()
+
+    def _deliver(self, events: list[Event]) -> Generator[Event, None, bool]:
+        """Yield ``events``; return True if one of them ended the live."""
+        for event in events:
+            yield self._count(event)
+            if isinstance(event, LiveEndEvent):
+                return True
+            if self._stopping:
+                return False
+        return False
+
+    def _count(self, event: E) -> E:
+        self.stats.events += 1
+        return event
+
+    def _handle_frame(self, conn: PushConnection, frame: WebcastPushFrame) -> list[Event]:
+        if frame.payload_type != "msg":
+            log.debug("ignoring a %r frame", frame.payload_type)
+            return []
+        try:
+            batch = unpack_fetch_result(frame)
+        except Exception as exc:
+            self.stats.undecodable += 1
+            log.warning("skipping a frame that did not decode: %s", exc)
+            return []
+        if batch.need_ack:
+            try:
+                conn.send_ack(frame.log_id, batch.internal_ext)
+                self.stats.acks += 1
+            except PushConnectionClosed as exc:
+                log.debug("could not ack frame %d: %s", frame.log_id, exc)
+        self._remember(batch)
+        return self._batch_events(batch)
+
+    def _remember(self, batch: ProtoMessageFetchResult) -> None:
+        if batch.cursor:
+            self._cursor = batch.cursor
+        if batch.internal_ext:
+            self._internal_ext = batch.internal_ext
+
+    def _batch_events(self, batch: ProtoMessageFetchResult) -> list[Event]:
+        out: list[Event] = []
+        for message in batch.messages:
+            key = message.msg_id
+            if key and self._seen.check_and_add(key):
+                self.stats.duplicates += 1
+                continue
+            try:
+                event = decode_message(message.method, message.payload)
+            except Exception as exc:
+                self.stats.undecodable += 1
+                log.warning("skipping a %s message that did not decode: %s", message.method or "?", exc)
+                continue
+            if not key and event.msg_id and self._seen.check_and_add(event.msg_id):
+                self.stats.duplicates += 1
+                continue
+            out.append(event)
+        return out
+
+    # -- connecting -------------------------------------------------------------------------------
+
+    def _connect(self, room_id: int) -> PushConnection:
+        s = self.settings
+        retrying = tenacity.Retrying(
+            stop=tenacity.stop_after_attempt(s.connect_attempts),
+            wait=self._backoff,
+            retry=tenacity.retry_if_exception(is_transient),
+            sleep=self._sleep,
+            before_sleep=lambda state: log.warning(
+                "connecting to room %d failed (%r); attempt %d of %d",
+                room_id, state.outcome.exception() if state.outcome else None, state.attempt_number,
+                s.connect_attempts,
+            ),
+            reraise=True,
+        )
+        return retrying(self._open_once, room_id)
+
+    def _backoff(self, state: tenacity.RetryCallState) -> float:
+        s = self.settings
+        wait = tenacity.wait_exponential_jitter(initial=s.backoff_initial, max=s.backoff_max, jitter=s.backoff_initial)
+        seconds = float(wait(state))
+        asked = getattr(state.outcome.exception() if state.outcome else None, "retry_after", None)
+        return min(max(seconds, float(asked)), s.backoff_max) if asked else seconds
+
+    def _sleep(self, seconds: float) -> None:
+        """Wait between attempts, in slices, so stop() is honoured within a poll interval."""
+        deadline = time.monotonic() + seconds
+        while not self._stopping:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return
+            time.sleep(min(left, self.settings.poll_interval))
+        raise _Stopped()
+
+    def _modes(self) -> list[str]:
+        if self.connect == "auto":
+            return ["sign"] if self._direct_refused else ["direct", "sign"]
+        return [self.connect]
+
+    def _open_once(self, room_id: int) -> PushConnection:
+        for mode in self._modes():
+            if self._stopping:
+                raise _Stopped()
+            try:
+                conn = self._open(mode, room_id, fresh_cookie=False)
+            except WebSocketHandshakeRefused as refused:
+                if mode == "direct" and self.connect == "auto":
+                    log.warning("TikTok refused the direct WebSocket (%s); falling back to the sign server",
+                                refused.handshake_msg or f"HTTP {refused.status}")
+                    self._direct_refused = True
+                    continue
+                if mode == "direct" and refused.device_blocked:
+                    log.warning("TikTok blocked this device (DEVICE_BLOCKED); retrying with a fresh ttwid cookie")
+                    conn = self._open(mode, room_id, fresh_cookie=True)
+                else:
+                    raise
+            self._start(conn)
+            return conn
+        raise RuntimeError("no way in left to try")  # unreachable: the last mode never 'continue's
+
+    def _open(self, mode: str, room_id: int, *, fresh_cookie: bool) -> PushConnection:
+        if mode == "direct":
+            target = direct_target(
+                self.session, room_id, cursor=self._cursor, internal_ext=self._internal_ext,
+                fresh_cookie=fresh_cookie, compress=self.settings.compress,
+            )
+        else:
+            target = sign_target(
+                self.session, room_id, unique_id=self.unique_id, cursor=self._cursor, compress=self.settings.compress
+            )
+        conn = PushConnection(target, room_id=room_id, connect_timeout=self.settings.connect_timeout)
+        conn.open()
+        return conn
+
+    def _start(self, conn: PushConnection) -> None:
+        """Enter the room, send the first heartbeat, start the heartbeat thread."""
+        try:
+            conn.send_enter_room()
+            conn.send_heartbeat()
+        except PushConnectionClosed:
+            conn.close()
+            raise
+        self.stats.heartbeats += 1
+        interval = self.settings.heartbeat_interval or min(
+            conn.ping_interval or self.settings.default_heartbeat, self.settings.max_heartbeat
+        )
+        halt = threading.Event()
+        thread = threading.Thread(
+            target=self._heartbeats, args=(conn, interval, halt), name=f"tiktoklive-heartbeat-{conn.room_id}",
+            daemon=True,
+        )
+        self._conn, self._hb_halt, self._hb_thread = conn, halt, thread
+        thread.start()
+        log.debug("entered room %d; heartbeat every %.2f s", conn.room_id, interval)
+
+    def _heartbeats(self, conn: PushConnection, interval: float, halt: threading.Event) -> None:
+        while not halt.wait(interval):
+            try:
+                conn.send_heartbeat()
+            except PushConnectionClosed as exc:
+                log.debug("heartbeat thread ends: %s", exc)
+                return
+            self.stats.heartbeats += 1
+
+    def _close_connection(self) -> None:
+        conn, halt, thread = self._conn, self._hb_halt, self._hb_thread
+        self._conn = self._hb_halt = self._hb_thread = None
+        if halt is not None:
+            halt.set()
+        if conn is not None:
+            conn.close()
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout=1.0)
+
+    def _room_over(self, room_id: int) -> bool:
+        """True if the room is known to be no longer live (False when that cannot be told)."""
+        try:
+            return not fetch_is_live(self.session, room_id=room_id)
+        except Exception as exc:
+            log.debug("could not check whether room %d is live: %s", room_id, exc)
+            return False
