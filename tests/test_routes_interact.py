@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import requests
 import responses
 from test_routes_payloads import ROOM_ID, SIGN, USER_ID, WEB, WEBCAST, make_session
 
@@ -114,12 +115,13 @@ def test_like(session, mocked) -> None:
     assert post.method == "POST" and post.url == signed and post.headers["User-Agent"] == "SignedUA/1.0"
 
 
-def test_like_is_sent_once_on_5xx(session, mocked) -> None:
+@pytest.mark.parametrize("body", ["<html>503 Service Unavailable</html>", '{"message": "overloaded"}'])
+def test_like_is_sent_once_on_5xx(session, mocked, body) -> None:
     _sign_for(mocked, LIKE)
-    mocked.post(LIKE, body="<html>503 Service Unavailable</html>", status=503)
-    with pytest.raises(tls.WebcastBlocked200Error) as caught:
+    mocked.post(LIKE, body=body, status=503)
+    with pytest.raises(requests.HTTPError) as caught:
         tls.send_room_like(session, 1, room_id=ROOM_ID)
-    assert caught.value.status == 503
+    assert caught.value.response.status_code == 503
     assert len(_posts_to(mocked, LIKE)) == 1
 
 
@@ -134,13 +136,14 @@ def test_like_blocked_with_a_non_json_200(session, mocked) -> None:
 def test_like_json_that_is_not_an_object(session, mocked) -> None:
     _sign_for(mocked, LIKE)
     mocked.post(LIKE, json=["x"])
-    with pytest.raises(tls.WebcastBlocked200Error, match="not a JSON object"):
+    with pytest.raises(tls.WebcastBlocked200Error, match="JSON that is not an object"):
         tls.send_room_like(session, 1, room_id=ROOM_ID)
 
 
-def test_like_offline_room(session, mocked) -> None:
+@pytest.mark.parametrize("status", [200, 400])
+def test_like_offline_room(session, mocked, status) -> None:
     _sign_for(mocked, LIKE)
-    mocked.post(LIKE, json={"data": {"result": "room_err"}, "status_code": 30003})
+    mocked.post(LIKE, json={"data": {"result": "room_err"}, "status_code": 30003}, status=status)
     with pytest.raises(tls.UserOfflineError, match="room_err"):
         tls.send_room_like(session, 1, room_id=ROOM_ID)
 
@@ -191,7 +194,7 @@ def test_gift_form_with_defaults(session, mocked) -> None:
 def test_gift_is_sent_once_on_5xx(session, mocked) -> None:
     _sign_for(mocked, GIFT)
     mocked.post(GIFT, body="bad gateway", status=502)
-    with pytest.raises(tls.WebcastBlocked200Error):
+    with pytest.raises(requests.HTTPError):
         tls.send_room_gift(session, {"room_id": ROOM_ID, "gift_id": 5655, "to_user_id": USER_ID})
     assert len(_posts_to(mocked, GIFT)) == 1
 

@@ -16,6 +16,7 @@ Example::
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Mapping
@@ -100,19 +101,18 @@ def _signed_post(session: Session, path: str, params: dict[str, str], what: str,
     response = session.request("POST", signature.url, headers=headers, retry=False, **kwargs)
     raise_for_login_redirect(response, what)
     try:
-        body = response.json()
-    except ValueError as exc:
-        raise WebcastBlocked200Error(
-            f"TikTok answered {what} with something that is not JSON.",
-            status=response.status_code,
-            body=response.content,
-        ) from exc
-    if not isinstance(body, dict):
-        raise WebcastBlocked200Error(
-            f"TikTok's answer to {what} is not a JSON object.", status=response.status_code, body=response.content
-        )
+        body: Any = json.loads(response.content)
+    except (ValueError, UnicodeDecodeError):
+        body = None
     if dig(body, "data", "result") == "room_err":
         raise UserOfflineError(f"TikTok refused {what}: the room is not live (room_err).", status=response.status_code)
+    # an error status is the server's trouble, not a verdict on this client: requests' HTTPError
+    response.raise_for_status()
+    if not isinstance(body, dict):
+        kind = "something that is not JSON" if body is None else "JSON that is not an object"
+        raise WebcastBlocked200Error(
+            f"TikTok answered {what} with {kind}.", status=response.status_code, body=response.content
+        )
     return body
 
 
@@ -154,8 +154,9 @@ def send_room_like(session: Session, count: int, room_id: int | str | None = Non
         TikTok's JSON answer as-is.
     Raises:
         ValueError: a count or room id that is not a positive integer, or no room id.
-        WebcastBlocked200Error: TikTok answered with something that is not JSON (a JA3 block).
+        WebcastBlocked200Error: a 2xx answer that is not a JSON object (TikTok's JA3 block).
         UserOfflineError: TikTok says the room is not live (``data.result == "room_err"``).
+        requests.HTTPError: an error status (4xx / 5xx); the POST is not retried.
         LoginRequiredError: TikTok redirected to a login page.
         SignAPIError: the sign server failed to sign the URL.
         requests.RequestException: transport failures.
@@ -179,8 +180,9 @@ def send_room_gift(session: Session, payload: GiftPayload) -> dict[str, Any]:
     Raises:
         ValueError: a payload without room_id / gift_id / to_user_id, or one that is not a
             positive integer (count included).
-        WebcastBlocked200Error: TikTok answered with something that is not JSON (a JA3 block).
+        WebcastBlocked200Error: a 2xx answer that is not a JSON object (TikTok's JA3 block).
         UserOfflineError: TikTok says the room is not live (``data.result == "room_err"``).
+        requests.HTTPError: an error status (4xx / 5xx); the POST is not retried.
         LoginRequiredError: TikTok redirected to a login page.
         SignAPIError: the sign server failed to sign the URL.
         requests.RequestException: transport failures.
