@@ -109,6 +109,12 @@ def test_missing_room_in_the_answer(session, mocked, body) -> None:
         tls.fetch_is_live(session, room_id=ROOM_ID)
 
 
+def test_error_status_code_suggests_a_smaller_chunk(session, mocked) -> None:
+    mocked.get(CHECK_ALIVE, json=webcast_body({"message": "at most 20 room_ids"}, 10009))
+    with pytest.raises(tls.MissingRoomIdInResponse, match="status_code 10009 \\(at most 20 room_ids\\).*chunk_size"):
+        tls.fetch_is_live_room_ids(session, 1, 2, 3)
+
+
 def test_fewer_positional_entries_than_rooms(session, mocked) -> None:
     mocked.get(CHECK_ALIVE, json=check_alive_body([(1, True)], with_ids=False))
     with pytest.raises(tls.MissingRoomIdInResponse, match="answered 1 of 2 rooms"):

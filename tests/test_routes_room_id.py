@@ -68,7 +68,9 @@ def test_html_route_offline_is_checked_before_the_missing_room_id(session, mocke
         tls.fetch_room_id_from_html(session, "someone")
 
 
-@pytest.mark.parametrize("live_room", ["missing", None, {}])
+@pytest.mark.parametrize(
+    "live_room", ["missing", None, {}, {"liveRoomUserInfo": {}}, {"liveRoomUserInfo": {"user": {}}}, {"x": 1}]
+)
 def test_html_route_without_live_room_is_user_not_found(session, mocked, live_room) -> None:
     state = live_state()
     if live_room == "missing":

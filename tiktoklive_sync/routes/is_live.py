@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..errors import FailedParseRoomIdError, InvalidFetchIsLiveRequest, MissingRoomIdInResponse
-from ..models import as_int
+from ..models import as_int, as_str
 from ._common import check_positive_int, check_room_id, dict_at, normalize_unique_id, read_json_object
 from .room_id import OFFLINE_STATUS, fetch_user_room_data
 
@@ -88,6 +88,15 @@ def _check_alive_chunk(session: Session, room_ids: list[int]) -> dict[int, bool]
     )
     body = read_json_object(response, MissingRoomIdInResponse, what)
     entries = body.get("data")
+    status_code = as_int(body.get("status_code"), 0)
+    if status_code != 0:
+        message = as_str(entries.get("message")) if isinstance(entries, Mapping) else ""
+        raise MissingRoomIdInResponse(
+            f"TikTok answered {what} with status_code {status_code} ({message or 'no message'}); "
+            "if it refuses the batch size, pass a smaller chunk_size.",
+            status=response.status_code,
+            body=response.content,
+        )
     if not isinstance(entries, list):
         raise MissingRoomIdInResponse(
             f"TikTok's answer to {what} has no data list.", status=response.status_code, body=response.content

@@ -49,7 +49,7 @@ def fetch_room_id_from_html(session: Session, unique_id: str) -> int:
     Raises:
         ValueError: an empty unique id.
         UserOfflineError: the creator is not live (``user.status == 4``).
-        UserNotFoundError: the page has no ``LiveRoom`` (no such user, or one that cannot go live).
+        UserNotFoundError: the page has no ``LiveRoom`` user (no such user, or one that cannot go live).
         FailedParseRoomIdError: no ``SIGI_STATE`` (captcha / block page), not JSON, no room id,
             or an error status.
         LoginRequiredError: TikTok redirected to a login page.
@@ -64,13 +64,13 @@ def fetch_room_id_from_html(session: Session, unique_id: str) -> int:
             f"The SIGI_STATE data of {what} is not a JSON object.", status=response.status_code, body=state
         )
     live_room = state.get("LiveRoom")
-    if not isinstance(live_room, dict) or not live_room:
+    user = dict_at(live_room, "liveRoomUserInfo", "user")
+    if not user:  # no LiveRoom, or one that describes nobody
         raise UserNotFoundError(
             f"@{uid} has no live room: the user does not exist, has never been live, or cannot go live.",
             unique_id=uid,
             status=response.status_code,
         )
-    user = dict_at(live_room, "liveRoomUserInfo", "user") or {}
     if as_int(user.get("status"), -1) == OFFLINE_STATUS:
         shown = as_str(user.get("uniqueId")) or uid
         raise UserOfflineError(f"@{shown} is not live right now.", status=response.status_code)
