@@ -53,6 +53,8 @@ from .routes import (
 # --- end routes ---
 
 # --- live (owned by live/) ---
+from .live.catalog import *  # noqa: F403  (decode_frame, decode_message, Event, every event class)
+from .live.catalog import __all__ as _live_event_names
 # --- end live ---
 
 # --- recording (owned by recording.py) ---
@@ -99,6 +101,7 @@ __all__ = [
     "send_room_like",
     # --- end routes __all__ ---
     # --- live __all__ ---
+    *_live_event_names,
     # --- end live __all__ ---
     # --- recording __all__ ---
     # --- end recording __all__ ---

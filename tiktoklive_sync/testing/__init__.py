@@ -21,6 +21,9 @@ from .http_server import RecordedRequest, Reply
 from .rooms import FakeRoom
 
 # --- event builders (testing/builders.py) ---
+from . import builders
+from .builders import *  # noqa: F403  (chat, gift, like, ..., fetch_result, push_frame)
+from .builders import __all__ as _builder_names
 # --- end event builders ---
 
 # --- FLV stream (testing/flv_stream.py) ---
@@ -40,6 +43,8 @@ __all__ = [
     "pages",
     "png_bytes",
     # --- event builders __all__ ---
+    "builders",
+    *_builder_names,
     # --- end event builders __all__ ---
     # --- FLV stream __all__ ---
     # --- end FLV stream __all__ ---
