@@ -33,6 +33,7 @@ from .errors import (
     UnexpectedSignatureError,
 )
 from .retry import retry_after_seconds
+from .session import redact
 
 if TYPE_CHECKING:
     from .session import Session
@@ -147,13 +148,29 @@ class Signer:
             raise SignAPIError(
                 f"The sign server at {s.endpoints.sign_host} did not answer in time.",
                 reason=Reason.CONNECT_ERROR,
-            ) from exc
+            ) from self._scrubbed(exc)
         except requests.ConnectionError as exc:
             raise SignAPIError(
                 f"Could not connect to the sign server at {s.endpoints.sign_host}; check the network, "
                 "proxies and Session(endpoints=...).",
                 reason=Reason.CONNECT_ERROR,
-            ) from exc
+            ) from self._scrubbed(exc)
+
+    def _scrubbed(self, exc: requests.RequestException) -> requests.RequestException:
+        """Return a copy of a transport error whose text holds no session id or API key.
+
+        requests puts the full URL (whose query may carry ``session_id``) into its messages; the copy
+        keeps the class (so ``except requests.Timeout`` still matches ``__cause__``) but not the secrets.
+        """
+        text = str(exc)
+        for secret in (self.session.session_id, self.session.sign_api_key):
+            if secret:
+                text = text.replace(secret, redact(secret))
+        try:
+            clean = type(exc)(text)
+        except TypeError:  # an exception class with an unusual signature
+            clean = requests.ConnectionError(text)
+        return clean
 
     def _check_common(self, response: requests.Response, what: str) -> None:
         """Raise the named error for a 429 / 402 / 403 answer."""
