@@ -223,7 +223,7 @@ def unpack_fetch_result(
         max_inflated_size: refuse payloads that inflate to more bytes than this.
 
     Raises:
-        FrameDecodeError: the payload is corrupt, truncated, too large, or not a fetch result.
+        FrameDecodeError: the payload is empty, corrupt, truncated, too large, or not a fetch result.
         ValueError: the frame is not a ``"msg"`` frame, or ``max_inflated_size`` is not positive.
     """
     if frame.payload_type != "msg":
@@ -231,6 +231,10 @@ def unpack_fetch_result(
     if max_inflated_size <= 0:
         raise ValueError(f"max_inflated_size must be positive, not {max_inflated_size}")
     payload = frame.payload
+    if not payload:
+        raise FrameDecodeError(
+            "A msg frame carries no payload; it was truncated (a real batch always has a cursor)."
+        )
     compress = ""
     for header in frame.headers:
         if header.key == "compress_type":

@@ -374,6 +374,6 @@ class ShareEvent(SocialEvent):
     def users_joined(self) -> int | None:
         """Viewers who came in through this share, when the key says (``..._viewer_{N}_share``)."""
         for part in self.display_key.split("_"):
-            if part.isdigit():
+            if part.isascii() and part.isdigit():
                 return int(part)
         return None

@@ -123,7 +123,7 @@ class EnvelopeEvent(ProtoEvent):
     @property
     def sender_id(self) -> int:
         text = self.raw.envelope_info.send_user_id
-        return int(text) if text.isdigit() else 0
+        return int(text) if text.isascii() and text.isdigit() else 0
 
     @property
     def diamond_count(self) -> int:

@@ -79,7 +79,7 @@ class BadgeView:
     def level(self) -> int | None:
         """The level the badge shows (gifter / fan-club level), or None if it has none."""
         text = self.raw.privilege_log_extra.level
-        if text.isdigit() and text != "0":
+        if text.isascii() and text.isdigit() and int(text):
             return int(text)
         url = self.image_url or ""
         match = _LEVEL_IN_URL.search(url)
