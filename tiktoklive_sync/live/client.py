@@ -396,7 +396,9 @@ class LiveClient:
 
     def _backoff(self, state: tenacity.RetryCallState) -> float:
         s = self.settings
-        wait = tenacity.wait_exponential_jitter(initial=s.backoff_initial, max=s.backoff_max, jitter=s.backoff_initial)
+        wait = tenacity.wait_exponential_jitter(
+            multiplier=s.backoff_initial, max=s.backoff_max, jitter=s.backoff_initial
+        )
         seconds = float(wait(state))
         asked = getattr(state.outcome.exception() if state.outcome else None, "retry_after", None)
         return min(max(seconds, float(asked)), s.backoff_max) if asked else seconds

@@ -21,6 +21,7 @@ from __future__ import annotations
 import gzip
 import itertools
 import logging
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -28,10 +29,12 @@ from dataclasses import dataclass
 from http import HTTPStatus
 from urllib.parse import parse_qs, urlsplit
 
+from google.protobuf.message import DecodeError
 from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 from websockets.sync.server import ServerConnection, serve
 
+from ..proto.common_pb2 import CommonOnly
 from ..proto.envelope_pb2 import (
     BaseProtoMessage,
     HeartBeatMessage,
@@ -39,6 +42,7 @@ from ..proto.envelope_pb2 import (
     WebcastImEnterRoomMessage,
     WebcastPushFrame,
 )
+from .builders import live_end
 from .push_records import AckRecord, EnterRoomRecord, HandshakeRecord, HeartbeatRecord, common_patch
 
 __all__ = ["PushServer", "SIGN_PATH", "DIRECT_PATH"]
@@ -48,8 +52,6 @@ log = logging.getLogger("tiktoklive_sync.testing")
 SIGN_PATH = "/webcast/im/push/v2/"
 DIRECT_PATH = "/webcast/im/ws_proxy/ws_reuse_supplement/"
 _FIRST_MSG_ID = 7_400_000_000_000_000_001
-#: payload of a WebcastControlMessage: field 2 (action) = 3 (stream ended); the common header is added by push()
-_CONTROL_ACTION_ENDED = b"\x10\x03"
 _POLL = 0.02  # seconds a connection thread waits for client frames before looking at its feed
 
 
@@ -131,8 +133,9 @@ class PushServer:
     def push(self, room_id: int, *messages: BaseProtoMessage) -> list[int]:
         """Queue ``messages`` as one batch for ``room_id``; returns the msg_id each one carries.
 
-        A message without a ``msg_id`` gets a fresh one; its common header (field 1 of the payload)
-        is set to that msg_id and ``room_id``, so events decode with the ids the test expects.
+        A message keeps the msg_id it has (on the envelope, else in its common header); one with
+        none gets a fresh one. A common header without a msg_id or room id gets them (appended as a
+        second field 1, which protobuf merges), so events decode with the ids the test expects.
         """
         batch = ProtoMessageFetchResult()
         ids: list[int] = []
@@ -140,9 +143,13 @@ class PushServer:
             for message in messages:
                 copy = batch.messages.add()
                 copy.CopyFrom(message)
-                if not copy.msg_id:
-                    copy.msg_id = next(self._msg_ids)
-                    copy.payload = copy.payload + common_patch(copy.msg_id, room_id)
+                try:
+                    header = CommonOnly.FromString(copy.payload).common
+                except DecodeError:  # not protobuf (a test of bad payloads): leave the payload alone
+                    header = None
+                copy.msg_id = copy.msg_id or (header.msg_id if header is not None else 0) or next(self._msg_ids)
+                if header is not None and not (header.msg_id and header.room_id):
+                    copy.payload += common_patch(header.msg_id or copy.msg_id, header.room_id or room_id)
                 ids.append(copy.msg_id)
             self._feed(room_id).append(batch)
         return ids
@@ -174,8 +181,7 @@ class PushServer:
 
     def end_live(self, room_id: int) -> int:
         """Queue a ``WebcastControlMessage`` with action 3 (stream ended) for ``room_id``; returns its msg_id."""
-        control = BaseProtoMessage(method="WebcastControlMessage", payload=_CONTROL_ACTION_ENDED)
-        msg_id = self.push(room_id, control)[0]
+        msg_id = self.push(room_id, live_end(room_id=room_id))[0]
         with self._lock:
             self._end_ids.add(msg_id)
         return msg_id
@@ -202,7 +208,10 @@ class PushServer:
         with self._lock:
             conns = list(self._conns.values())
         for conn in conns:
-            conn.ws.close_socket()
+            try:
+                conn.ws.socket.shutdown(socket.SHUT_RDWR)  # no close frame: the TCP stream just ends
+            except OSError:
+                log.debug("connection %d was already gone", conn.number)
         return len(conns)
 
     def silence_connections(self) -> int:
@@ -341,7 +350,7 @@ class PushServer:
         while True:
             with self._lock:
                 batches = self._feed(conn.room_id)
-                if conn.next_batch >= len(batches):
+                if conn.silent or conn.next_batch >= len(batches):
                     return
                 template = batches[conn.next_batch]
                 log_id = next(self._log_ids)
