@@ -55,6 +55,9 @@ from .routes import (
 # --- live (owned by live/) ---
 from .live.catalog import *  # noqa: F403  (decode_frame, decode_message, Event, every event class)
 from .live.catalog import __all__ as _live_event_names
+from .live.client import LiveClient
+from .live.lifecycle import ConnectEvent, DisconnectEvent, LiveStats
+from .live.settings import LiveSettings
 # --- end live ---
 
 # --- recording (owned by recording.py) ---
@@ -102,6 +105,11 @@ __all__ = [
     # --- end routes __all__ ---
     # --- live __all__ ---
     *_live_event_names,
+    "LiveClient",
+    "LiveSettings",
+    "LiveStats",
+    "ConnectEvent",
+    "DisconnectEvent",
     # --- end live __all__ ---
     # --- recording __all__ ---
     # --- end recording __all__ ---

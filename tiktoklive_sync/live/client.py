@@ -26,14 +26,11 @@ Example::
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import replace
 from types import TracebackType
 from typing import Any, Literal, TypeVar
-
-import tenacity
 
 from ..errors import UserOfflineError
 from ..proto.envelope_pb2 import ProtoMessageFetchResult, WebcastPushFrame
@@ -41,14 +38,14 @@ from ..routes._common import check_room_id, normalize_unique_id
 from ..routes.is_live import fetch_is_live
 from ..routes.room_id import fetch_room_id
 from ..session import Session
-from .connection import PushConnection, PushConnectionClosed, WebSocketHandshakeRefused
+from .connection import PushConnection, PushConnectionClosed
+from .connector import Connector, LiveConnection, Stopped
 from .decode import decode_message, unpack_fetch_result
 from .dedupe import RecentIds
-from .dialer import direct_target, sign_target
 from .events import Event
 from .events_room import LiveEndEvent
 from .lifecycle import ConnectEvent, DisconnectEvent, LiveStats
-from .settings import LiveSettings, is_transient
+from .settings import LiveSettings
 
 __all__ = ["LiveClient", "CONNECT_MODES"]
 
@@ -58,10 +55,6 @@ log = logging.getLogger("tiktoklive_sync")
 CONNECT_MODES = ("auto", "direct", "sign")
 E = TypeVar("E", bound=Event)
 Handler = Callable[[Any], object]
-
-
-class _Stopped(Exception):
-    """Raised inside the client when stop() interrupts a connect or a backoff wait."""
 
 
 class LiveClient:
@@ -111,12 +104,13 @@ class LiveClient:
         self._seen = RecentIds(self.settings.dedupe_size)
         self._cursor: str | None = None
         self._internal_ext: str | None = None
-        self._direct_refused = False
         self._stopping = False
         self._running = False
-        self._conn: PushConnection | None = None
-        self._hb_halt: threading.Event | None = None
-        self._hb_thread: threading.Thread | None = None
+        self._live: LiveConnection | None = None
+        self._connector = Connector(
+            self.session, self.settings, self.stats, connect=connect, unique_id=self.unique_id,
+            should_stop=lambda: self._stopping,
+        )
 
     def __repr__(self) -> str:
         who = f"@{self.unique_id}" if self.unique_id else f"room {self._room_id}"
@@ -133,12 +127,12 @@ class LiveClient:
     @property
     def connected(self) -> bool:
         """True while a push connection is open."""
-        return self._conn is not None and self._conn.connected
+        return self._live is not None and self._live.conn.connected
 
     @property
     def mode(self) -> str | None:
         """How the current connection got in: ``"direct"``, ``"sign"``, or None when not connected."""
-        return self._conn.target.mode if self._conn is not None else None
+        return self._live.conn.target.mode if self._live is not None else None
 
     @property
     def cursor(self) -> str | None:
@@ -268,7 +262,7 @@ class LiveClient:
         while True:
             try:
                 conn = self._connect(room_id)
-            except _Stopped:
+            except Stopped:
                 return
             except Exception:
                 if reconnect and self._room_over(room_id):
@@ -379,119 +373,14 @@ class LiveClient:
     # -- connecting -------------------------------------------------------------------------------
 
     def _connect(self, room_id: int) -> PushConnection:
-        s = self.settings
-        retrying = tenacity.Retrying(
-            stop=tenacity.stop_after_attempt(s.connect_attempts),
-            wait=self._backoff,
-            retry=tenacity.retry_if_exception(is_transient),
-            sleep=self._sleep,
-            before_sleep=lambda state: log.warning(
-                "connecting to room %d failed (%r); attempt %d of %d",
-                room_id, state.outcome.exception() if state.outcome else None, state.attempt_number,
-                s.connect_attempts,
-            ),
-            reraise=True,
-        )
-        return retrying(self._open_once, room_id)
-
-    def _backoff(self, state: tenacity.RetryCallState) -> float:
-        s = self.settings
-        wait = tenacity.wait_exponential_jitter(
-            multiplier=s.backoff_initial, max=s.backoff_max, jitter=s.backoff_initial
-        )
-        seconds = float(wait(state))
-        asked = getattr(state.outcome.exception() if state.outcome else None, "retry_after", None)
-        return min(max(seconds, float(asked)), s.backoff_max) if asked else seconds
-
-    def _sleep(self, seconds: float) -> None:
-        """Wait between attempts, in slices, so stop() is honoured within a poll interval."""
-        deadline = time.monotonic() + seconds
-        while not self._stopping:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                return
-            time.sleep(min(left, self.settings.poll_interval))
-        raise _Stopped()
-
-    def _modes(self) -> list[str]:
-        if self.connect == "auto":
-            return ["sign"] if self._direct_refused else ["direct", "sign"]
-        return [self.connect]
-
-    def _open_once(self, room_id: int) -> PushConnection:
-        for mode in self._modes():
-            if self._stopping:
-                raise _Stopped()
-            try:
-                conn = self._open(mode, room_id, fresh_cookie=False)
-            except WebSocketHandshakeRefused as refused:
-                if mode == "direct" and self.connect == "auto":
-                    log.warning("TikTok refused the direct WebSocket (%s); falling back to the sign server",
-                                refused.handshake_msg or f"HTTP {refused.status}")
-                    self._direct_refused = True
-                    continue
-                if mode == "direct" and refused.device_blocked:
-                    log.warning("TikTok blocked this device (DEVICE_BLOCKED); retrying with a fresh ttwid cookie")
-                    conn = self._open(mode, room_id, fresh_cookie=True)
-                else:
-                    raise
-            self._start(conn)
-            return conn
-        raise RuntimeError("no way in left to try")  # unreachable: the last mode never 'continue's
-
-    def _open(self, mode: str, room_id: int, *, fresh_cookie: bool) -> PushConnection:
-        if mode == "direct":
-            target = direct_target(
-                self.session, room_id, cursor=self._cursor, internal_ext=self._internal_ext,
-                fresh_cookie=fresh_cookie, compress=self.settings.compress,
-            )
-        else:
-            target = sign_target(
-                self.session, room_id, unique_id=self.unique_id, cursor=self._cursor, compress=self.settings.compress
-            )
-        conn = PushConnection(target, room_id=room_id, connect_timeout=self.settings.connect_timeout)
-        conn.open()
-        return conn
-
-    def _start(self, conn: PushConnection) -> None:
-        """Enter the room, send the first heartbeat, start the heartbeat thread."""
-        try:
-            conn.send_enter_room()
-            conn.send_heartbeat()
-        except PushConnectionClosed:
-            conn.close()
-            raise
-        self.stats.heartbeats += 1
-        interval = self.settings.heartbeat_interval or min(
-            conn.ping_interval or self.settings.default_heartbeat, self.settings.max_heartbeat
-        )
-        halt = threading.Event()
-        thread = threading.Thread(
-            target=self._heartbeats, args=(conn, interval, halt), name=f"tiktoklive-heartbeat-{conn.room_id}",
-            daemon=True,
-        )
-        self._conn, self._hb_halt, self._hb_thread = conn, halt, thread
-        thread.start()
-        log.debug("entered room %d; heartbeat every %.2f s", conn.room_id, interval)
-
-    def _heartbeats(self, conn: PushConnection, interval: float, halt: threading.Event) -> None:
-        while not halt.wait(interval):
-            try:
-                conn.send_heartbeat()
-            except PushConnectionClosed as exc:
-                log.debug("heartbeat thread ends: %s", exc)
-                return
-            self.stats.heartbeats += 1
+        live = self._connector.open(room_id, cursor=self._cursor, internal_ext=self._internal_ext)
+        self._live = live
+        return live.conn
 
     def _close_connection(self) -> None:
-        conn, halt, thread = self._conn, self._hb_halt, self._hb_thread
-        self._conn = self._hb_halt = self._hb_thread = None
-        if halt is not None:
-            halt.set()
-        if conn is not None:
-            conn.close()
-        if thread is not None and thread is not threading.current_thread():
-            thread.join(timeout=1.0)
+        live, self._live = self._live, None
+        if live is not None:
+            live.close()
 
     def _room_over(self, room_id: int) -> bool:
         """True if the room is known to be no longer live (False when that cannot be told)."""
