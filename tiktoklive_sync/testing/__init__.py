@@ -30,6 +30,8 @@ from .builders import __all__ as _builder_names
 # --- end FLV stream ---
 
 # --- push server (testing/push_server.py) ---
+from .push_records import AckRecord, EnterRoomRecord, HandshakeRecord, HeartbeatRecord
+from .push_server import PushServer
 # --- end push server ---
 
 __all__ = [
@@ -49,5 +51,10 @@ __all__ = [
     # --- FLV stream __all__ ---
     # --- end FLV stream __all__ ---
     # --- push server __all__ ---
+    "AckRecord",
+    "EnterRoomRecord",
+    "HandshakeRecord",
+    "HeartbeatRecord",
+    "PushServer",
     # --- end push server __all__ ---
 ]
