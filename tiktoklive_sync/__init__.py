@@ -61,6 +61,7 @@ from .live.settings import LiveSettings
 # --- end live ---
 
 # --- recording (owned by recording.py) ---
+from .recording import Recording, RecordingProgress, record_stream
 # --- end recording ---
 
 __all__ = [
@@ -112,5 +113,8 @@ __all__ = [
     "DisconnectEvent",
     # --- end live __all__ ---
     # --- recording __all__ ---
+    "Recording",
+    "RecordingProgress",
+    "record_stream",
     # --- end recording __all__ ---
 ]

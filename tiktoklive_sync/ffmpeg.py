@@ -3,6 +3,7 @@
 Nothing here starts a long-running process; :mod:`tiktoklive_sync.recording` does that. No ffprobe
 is assumed anywhere (the imageio-ffmpeg package ships ffmpeg only): :func:`probe` reads what
 ``ffmpeg -i`` prints and, for files without a duration header, counts it by a stream-copy pass.
+Joining capture files into the output lives in :mod:`tiktoklive_sync.segments`.
 """
 
 from __future__ import annotations
@@ -26,8 +27,6 @@ __all__ = [
     "ProgressParser",
     "split_options",
     "capture_argv",
-    "join_argv",
-    "concat_list",
     "stop_process",
     "muxer_for",
     "CRASH_TOLERANT_MUXERS",
@@ -64,7 +63,7 @@ INPUT_OPTIONS = frozenset(
 )  # fmt: skip
 
 #: every video and audio stream, if present (not data streams, which most containers refuse)
-_MAP_AV = ("-map", "0:v?", "-map", "0:a?")
+MAP_AV = ("-map", "0:v?", "-map", "0:a?")
 
 #: options that mean "encode" (without any of them every stream is copied)
 _CODEC_OPTION = re.compile(r"^(c|codec|vcodec|acodec|scodec)(:.*)?$")
@@ -193,38 +192,10 @@ def capture_argv(
             argv += ["-user_agent", user_agent]
         if referer:
             argv += ["-headers", f"Referer: {referer}\r\n"]
-    argv += [*input_args, "-i", url, *_MAP_AV, "-c", "copy", *output_args, "-flush_packets", "1"]
+    argv += [*input_args, "-i", url, *MAP_AV, "-c", "copy", *output_args, "-flush_packets", "1"]
     if seconds is not None:
         argv += ["-t", f"{seconds:.3f}"]
     return argv + ["-f", muxer, "-y", str(output)]
-
-
-def join_argv(ffmpeg: str, inputs: Sequence[Path], list_file: Path | None, output: Path, muxer: str | None) -> list[str]:
-    """Return the argument list that joins capture files into the final file by stream copy.
-
-    One input is remuxed directly; several go through the concat demuxer (``list_file``, written
-    by the caller with :func:`concat_list`). MP4/MOV outputs get ``+faststart`` (index first).
-    """
-    argv = [ffmpeg, "-hide_banner", "-nostdin", "-loglevel", "error"]
-    if len(inputs) == 1 or list_file is None:
-        argv += ["-i", str(inputs[0])]
-    else:
-        argv += ["-f", "concat", "-safe", "0", "-i", str(list_file)]
-    argv += [*_MAP_AV, "-c", "copy"]
-    if muxer in ("mp4", "mov"):
-        argv += ["-movflags", "+faststart"]
-    if muxer:
-        argv += ["-f", muxer]
-    return argv + ["-y", str(output)]
-
-
-def concat_list(paths: Sequence[Path]) -> str:
-    """Return a concat demuxer script naming ``paths`` (absolute, quotes escaped)."""
-    lines = []
-    for path in paths:
-        escaped = str(Path(path).resolve()).replace("'", "'\\''")
-        lines.append(f"file '{escaped}'")
-    return "\n".join(lines) + "\n"
 
 
 def stop_process(process: subprocess.Popen[bytes], timeout: float = 10.0) -> int:

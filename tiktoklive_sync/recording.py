@@ -26,11 +26,9 @@ import atexit
 import logging
 import os
 import threading
-import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from .errors import DuplicateDownloadError, RecordingError, StreamUnavailableError, UserOfflineError
 from .ffmpeg import CRASH_TOLERANT_MUXERS, find_ffmpeg, muxer_for, split_options
@@ -105,13 +103,13 @@ def record_stream(
         FFmpegNotFoundError: no ffmpeg was found.
         ValueError: a wrong argument (unknown quality, negative timeout, unsupported option...).
     """
-    quality = _enum(VideoQuality, quality, "quality")
-    record_format = _enum(VideoFetchFormat, record_format, "record_format")
+    wanted = _enum(VideoQuality, quality, "quality")
+    fmt = _enum(VideoFetchFormat, record_format, "record_format")
     seconds = _record_seconds(record_for)
     if read_timeout <= 0 or max_reconnects < 0 or reconnect_delay < 0:
         raise ValueError("read_timeout must be positive; max_reconnects and reconnect_delay not negative")
     room = _room(room_info)
-    used_quality, url = _pick_url(room, quality, record_format)
+    used_quality, url = _pick_url(room, wanted, fmt)
     output = _check_output(output_path)
     final_muxer = muxer_for(output, output_format)
     rw_timeout = ffmpeg_options.pop("rw_timeout", None)
@@ -119,7 +117,7 @@ def record_stream(
     if final_muxer in CRASH_TOLERANT_MUXERS:
         capture_muxer = final_muxer
     else:  # FLV holds what TikTok's FLV carries; MPEG-TS holds whatever an encoder makes
-        capture_muxer = "flv" if record_format is VideoFetchFormat.FLV and not encodes else "mpegts"
+        capture_muxer = "flv" if fmt is VideoFetchFormat.FLV and not encodes else "mpegts"
     job = CaptureJob(
         ffmpeg=find_ffmpeg(ffmpeg),
         url=url,
@@ -128,7 +126,7 @@ def record_stream(
         capture_muxer=capture_muxer,
         capture_suffix=_CAPTURE_SUFFIX[capture_muxer],
         quality=used_quality,
-        record_format=record_format,
+        record_format=fmt,
         record_for=seconds,
         rw_timeout_us=int(rw_timeout) if rw_timeout is not None else int(read_timeout * 1_000_000),
         user_agent=_header(session, "User-Agent"),
@@ -139,7 +137,7 @@ def record_stream(
         reconnect_delay=reconnect_delay,
     )
     check = live_check if live_check is not None else _session_live_check(session, room.id)
-    return Recording._start(job, room, quality, used_quality, check, on_progress, on_finish)
+    return Recording._start(job, room, wanted, used_quality, check, on_progress, on_finish)
 
 
 class Recording:
@@ -308,7 +306,10 @@ atexit.register(_stop_all_at_exit)
 # -- argument checks (all before ffmpeg starts) ----------------------------------------------------
 
 
-def _enum(kind: Any, value: Any, name: str) -> Any:
+_E = TypeVar("_E", VideoQuality, VideoFetchFormat)
+
+
+def _enum(kind: type[_E], value: Any, name: str) -> _E:
     try:
         return kind(value)
     except ValueError:
@@ -362,7 +363,7 @@ def _check_output(output_path: str | os.PathLike[str]) -> Path:
 
 def _header(session: Any, name: str) -> str | None:
     headers = getattr(session, "headers", None)
-    value = headers.get(name) if isinstance(headers, Mapping) or hasattr(headers, "get") else None
+    value = headers.get(name) if headers is not None and hasattr(headers, "get") else None
     return value if isinstance(value, str) and value else None
 
 

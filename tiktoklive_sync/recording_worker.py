@@ -19,8 +19,9 @@ from pathlib import Path
 from typing import IO, Any
 
 from .errors import RecordingError
-from .ffmpeg import ProgressParser, capture_argv, concat_list, join_argv, stop_process
+from .ffmpeg import ProgressParser, capture_argv, stop_process
 from .models import RoomInfo, VideoFetchFormat, VideoQuality
+from .segments import join_files
 
 __all__ = ["CaptureJob", "RecordingProgress", "Segment", "Gap", "Worker"]
 
@@ -97,7 +98,9 @@ class Segment:
 
 @dataclass(frozen=True)
 class Gap:
-    """A hole in a recording: the source was gone from ``start`` to ``end`` (``time.time()``)."""
+    """A hole in a recording, in wall-clock times (``time.time()``, to within ffmpeg's ~0.5 s progress
+    period): ``start`` is when the segment before last reported new media, ``end`` when the next
+    segment first did. The joined file simply continues across it."""
 
     after_segment: int
     start: float
@@ -121,6 +124,8 @@ class _Run:
     bytes: int = 0
     reason: str = "running"
     has_data: bool = False  # set when it ends: did it record any media?
+    first_data: float | None = None  # wall-clock times of the first and last progress with media
+    last_data: float | None = None
 
     def snapshot(self) -> Segment:
         return Segment(self.index, self.path, self.started, self.ended, self.seconds, self.bytes,
@@ -180,7 +185,10 @@ class Worker:
     def gaps(self) -> tuple[Gap, ...]:
         with self._lock:
             runs = [r for r in self._runs if r.ended is not None and r.has_data]
-        return tuple(Gap(a.index, a.ended or a.started, b.started) for a, b in zip(runs, runs[1:]))
+        return tuple(
+            Gap(a.index, a.last_data or a.ended or a.started, b.first_data or b.started)
+            for a, b in zip(runs, runs[1:], strict=False)
+        )
 
     def join(self, timeout: float | None) -> bool:
         if threading.current_thread() is self._thread:
@@ -281,6 +289,9 @@ class Worker:
 
     def _progressed(self, run: _Run, block: dict[str, Any]) -> None:
         with self._lock:
+            if block["seconds"] > run.seconds:
+                run.last_data = time.time()
+                run.first_data = run.first_data or run.last_data
             run.seconds = max(run.seconds, block["seconds"])
             run.bytes = max(run.bytes, block["bytes"])
             earlier = [r for r in self._runs if r is not run]
@@ -344,42 +355,21 @@ class Worker:
                 r.path.unlink(missing_ok=True)
         if not kept:
             rc = runs[-1].process.returncode if runs else None
-            self.error = RecordingError(f"Nothing was recorded (ffmpeg exit code {rc}). ffmpeg said: {self.stderr_tail}")
+            self.error = RecordingError(
+                f"Nothing was recorded (ffmpeg exit code {rc}). ffmpeg said: {self.stderr_tail}"
+            )
             return
         clean = kept[0].process.returncode in (0, 255)
         if len(kept) == 1 and clean and job.capture_muxer == job.final_muxer:
             os.replace(kept[0].path, job.output)
             return
-        self._join([r.path for r in kept])
-
-    def _join(self, parts: list[Path]) -> None:
-        """Remux / concatenate the capture files into the output by stream copy."""
-        job = self.job
-        temp = job.output.with_name(f"{job.output.stem}.joining{job.output.suffix}")
-        list_file = job.output.with_name(f"{job.output.name}.concat.txt") if len(parts) > 1 else None
-        if list_file is not None:
-            list_file.write_text(concat_list(parts), encoding="utf-8")
-        size = sum(p.stat().st_size for p in parts)
-        argv = join_argv(job.ffmpeg, parts, list_file, temp, job.final_muxer)
-        try:
-            result = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, timeout=60 + size / 5e6)
-            ok = result.returncode == 0 and temp.exists() and temp.stat().st_size > 0
-            said = result.stderr.decode("utf-8", "replace").strip()[-1000:]
-        except subprocess.TimeoutExpired:
-            ok, said = False, "ffmpeg took too long"
-        if list_file is not None:
-            list_file.unlink(missing_ok=True)
-        if ok:
-            os.replace(temp, job.output)
-            for part in parts:
-                part.unlink(missing_ok=True)
-            return
-        temp.unlink(missing_ok=True)
-        if len(parts) == 1:
-            self.output_path = parts[0]
-        names = ", ".join(str(p) for p in parts)
-        self.error = RecordingError(f"Could not write {job.output} ({said}); the recording is kept in {names}.")
-        log.warning("%s", self.error)
+        problem = join_files(job.ffmpeg, [r.path for r in kept], job.output, job.final_muxer)
+        if problem is not None:
+            if len(kept) == 1:
+                self.output_path = kept[0].path
+            names = ", ".join(str(r.path) for r in kept)
+            self.error = RecordingError(f"Could not write {job.output} ({problem}); the recording is kept in {names}.")
+            log.warning("%s", self.error)
 
 
 def _reap(process: subprocess.Popen[bytes]) -> int:

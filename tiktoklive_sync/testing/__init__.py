@@ -27,6 +27,7 @@ from .builders import __all__ as _builder_names
 # --- end event builders ---
 
 # --- FLV stream (testing/flv_stream.py) ---
+from .flv_stream import FlvSample, FlvStream
 # --- end FLV stream ---
 
 # --- push server (testing/push_server.py) ---
@@ -49,6 +50,8 @@ __all__ = [
     *_builder_names,
     # --- end event builders __all__ ---
     # --- FLV stream __all__ ---
+    "FlvSample",
+    "FlvStream",
     # --- end FLV stream __all__ ---
     # --- push server __all__ ---
     "AckRecord",

@@ -27,6 +27,7 @@ from typing import Any, Protocol
 from ..session import Endpoints, Session
 from .assets import gift_list_body
 from .faults import Fault, FaultBook, parse_route
+from .flv_stream import FlvStream  # recording (helper D)
 from .http_server import FakeHTTPServer, RecordedRequest
 from .live_push import LivePush
 from .rooms import FakeRoom, RoomRegistry
@@ -59,7 +60,8 @@ class FakeTikTok(LivePush):
     Attributes:
         rooms: the creators and their rooms (see :meth:`add_room`).
         faults: the armed faults (see :meth:`fail_next`).
-        streams: serves ``/stream/<room_id>/<quality>.flv`` when set (None: 404).
+        streams: serves ``/stream/<room_id>/<quality>.flv`` (default: a :class:`FlvStream` of the
+            packaged sample while the room is live; None: 404).
         push_url: the WebSocket push server the sign bootstrap names (None: a local placeholder).
         ws_direct_url: the direct WebSocket URL put into :attr:`endpoints` (None: a local placeholder).
         check_alive_limit: the most room ids ``check_alive`` accepts at once (None: no limit).
@@ -72,7 +74,9 @@ class FakeTikTok(LivePush):
         self._port_wanted = port
         self.rooms = RoomRegistry()
         self.faults = FaultBook()
-        self.streams: StreamSource | None = None
+        # --- recording (helper D): every live room streams the packaged FLV sample ---
+        self.streams: StreamSource | None = FlvStream(is_live=self._room_is_live)
+        # --- end recording ---
         self.push_url: str | None = None
         self.ws_direct_url: str | None = None
         self.check_alive_limit: int | None = None
@@ -111,6 +115,8 @@ class FakeTikTok(LivePush):
         if server is None:
             return
         self.stopping.set()
+        if isinstance(self.streams, FlvStream):  # recording (helper D): end stalled streams too
+            self.streams.drop()
         while self._close_hooks:
             self._close_hooks.pop()()
         server.shutdown()
@@ -214,6 +220,11 @@ class FakeTikTok(LivePush):
             age_restricted=age_restricted,
             **fields,
         )
+
+    def _room_is_live(self, room_id: int) -> bool:
+        """True if ``room_id`` is a room on the fake that is live (its stream is served)."""
+        room = self.rooms.by_room_id(room_id)
+        return room is not None and room.live
 
     def room(self, unique_id: str) -> FakeRoom:
         """Return the room of ``unique_id``.

@@ -5,8 +5,9 @@
 
 - every connection starts with a fresh FLV header, the ``onMetaData`` tag (duration and file size
   zeroed, as live edges send them) and the AVC/AAC sequence headers;
-- then the media tags follow, paced at real time by their timestamps, looped with timestamps that
-  keep increasing (each loop adds the sample's length), starting at the stream's live clock;
+- then the media tags follow: the first ``burst_ms`` at once (a CDN edge's GOP cache, which lets a
+  player start at once), the rest paced at real time by their timestamps, looped with timestamps
+  that keep increasing (each loop adds the sample's length), starting at the stream's live clock;
 - :meth:`FlvStream.drop`, :meth:`FlvStream.stall`, :meth:`FlvStream.end` and :meth:`FlvStream.rejoin`
   produce the faults a real edge produces, from any thread.
 
@@ -28,8 +29,9 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
@@ -40,6 +42,7 @@ SAMPLE_PATH = Path(__file__).resolve().parent / "data" / "sample_live.flv"
 
 AUDIO, VIDEO, SCRIPT = 8, 9, 18
 _ALL = object()  # the "every room" key of the fault sets
+_POLL = 0.25  # seconds between liveness checks of a waiting connection
 
 
 @dataclass(frozen=True)
@@ -52,8 +55,10 @@ class FlvTag:
 
     @property
     def is_keyframe(self) -> bool:
-        """True for a video key frame (frame type 1)."""
-        return self.kind == VIDEO and bool(self.body) and self.body[0] >> 4 == 1
+        """True for a video key frame (frame type 1; for AVC a coded frame, not a header or end mark)."""
+        if self.kind != VIDEO or not self.body or self.body[0] >> 4 != 1:
+            return False
+        return self.body[0] & 0x0F != 7 or (len(self.body) > 1 and self.body[1] == 1)
 
     @property
     def is_sequence_header(self) -> bool:
@@ -180,6 +185,11 @@ class FlvSample:
             base += self.period_ms
 
 
+@lru_cache(maxsize=1)
+def _default_sample() -> FlvSample:
+    return FlvSample.from_file(SAMPLE_PATH)
+
+
 class _Gone(Exception):
     """The connection ended (client went away, drop, end or close)."""
 
@@ -190,7 +200,10 @@ class FlvStream:
     Args:
         sample: an :class:`FlvSample`, or the path of an FLV file (default: the packaged sample).
         speed: pacing factor (1.0 = real time; 2.0 sends twice as fast).
+        burst_ms: media milliseconds sent at once when a connection starts (a CDN's GOP cache).
         write_timeout: seconds a blocked write to a client may take before the connection is ended.
+        is_live: ``is_live(room_id)``; when given, a room that is not live answers 404 and its open
+            connections end (as TikTok's CDN does when a live ends).
 
     Attributes:
         connections: how many connections were served so far.
@@ -200,12 +213,23 @@ class FlvStream:
     """
 
     def __init__(
-        self, sample: FlvSample | str | Path | None = None, *, speed: float = 1.0, write_timeout: float = 10.0
+        self,
+        sample: FlvSample | str | Path | None = None,
+        *,
+        speed: float = 1.0,
+        burst_ms: int = 2000,
+        write_timeout: float = 10.0,
+        is_live: Callable[[int], bool] | None = None,
     ) -> None:
         if speed <= 0:
             raise ValueError(f"speed must be positive, not {speed!r}")
-        self.sample = sample if isinstance(sample, FlvSample) else FlvSample.from_file(sample or SAMPLE_PATH)
+        if isinstance(sample, FlvSample):
+            self.sample = sample
+        else:
+            self.sample = _default_sample() if sample is None else FlvSample.from_file(sample)
+        self._is_live = is_live
         self.speed = speed
+        self.burst_ms = max(0, burst_ms)
         self.write_timeout = write_timeout
         self.connections = 0
         self.requests: list[tuple[int, str]] = []
@@ -292,8 +316,9 @@ class FlvStream:
         client disconnects, on :meth:`drop` / :meth:`end` / :meth:`close`, or after a write blocked
         longer than ``write_timeout``.
         """
+        live = self._is_live is None or self._is_live(room_id)
         with self._cond:
-            refused = self._closed or self._matches(self._ended, room_id)
+            refused = self._closed or self._matches(self._ended, room_id) or not live
             if not refused:
                 self.connections += 1
                 self.requests.append((room_id, quality))
@@ -322,11 +347,9 @@ class FlvStream:
                 self._active.pop(handler.connection, None)
                 self._cond.notify_all()
 
-    def _pump(
-        self, handler: BaseHTTPRequestHandler, room_id: int, generation: tuple[int, int], start_ts: int
-    ) -> None:
-        self._wait_until(0.0, room_id, generation)  # a stalled stream sends not even the header
-        started = time.monotonic()
+    def _pump(self, handler: BaseHTTPRequestHandler, room_id: int, generation: tuple[int, int], start_ts: int) -> None:
+        self._hold(0.0, room_id, generation)  # a stalled stream sends not even the FLV header
+        started = time.monotonic() - self.burst_ms / 1000 / self.speed
         self._write(handler, self.sample.preamble(start_ts))
         batch: list[bytes] = []
         for ts, tag in self.sample.timeline(start_ts):
@@ -334,21 +357,28 @@ class FlvStream:
             if due > time.monotonic() and batch:
                 self._write(handler, b"".join(batch))
                 batch = []
-            self._wait_until(due, room_id, generation)
+            self._hold(due, room_id, generation)
             batch.append(tag.encode(ts))
 
-    def _wait_until(self, due: float, room_id: int, generation: tuple[int, int]) -> None:
-        with self._cond:
-            while True:
+    def _hold(self, due: float, room_id: int, generation: tuple[int, int]) -> None:
+        """Return once ``due`` (monotonic time) has come and the room is not stalled.
+
+        Raises:
+            _Gone: the connection was cut (drop, end, rejoin, close) or the room is no longer live.
+        """
+        while True:
+            with self._cond:
                 if self._closed or self._generation_of(room_id) != generation:
                     raise _Gone
-                if self._matches(self._stalled, room_id):
-                    self._cond.wait()
-                    continue
+                stalled = self._matches(self._stalled, room_id)
                 left = due - time.monotonic()
-                if left <= 0:
-                    return
-                self._cond.wait(left)
+                ready = not stalled and left <= 0
+                if not ready:
+                    self._cond.wait(_POLL if stalled else min(left, _POLL))
+            if self._is_live is not None and not self._is_live(room_id):
+                raise _Gone
+            if ready:
+                return
 
     @staticmethod
     def _write(handler: BaseHTTPRequestHandler, data: bytes) -> None:
