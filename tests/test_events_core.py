@@ -12,7 +12,7 @@ import pytest
 import tiktoklive_sync as tls
 from tiktoklive_sync.live import catalog
 from tiktoklive_sync.live.views import render_text
-from tiktoklive_sync.proto import common_pb2, messages_pb2
+from tiktoklive_sync.proto import common_pb2, messages_pb2, notices_pb2
 from tiktoklive_sync.testing import builders as b
 
 
@@ -115,7 +115,7 @@ def test_live_end_builder() -> None:
     ],
 )
 def test_barrage_classification(key: str, cls: type) -> None:
-    msg = messages_pb2.BarrageMessage()
+    msg = notices_pb2.BarrageMessage()
     msg.common_barrage_content.key = key
     event = tls.decode_message("WebcastBarrageMessage", msg.SerializeToString())
     assert type(event) is cls and event.content_key == key

@@ -7,7 +7,7 @@ See ``live.events`` for what every event shares (``method``, ``msg_id``, ``room_
 
 from __future__ import annotations
 
-from ..proto import common_pb2, messages_pb2
+from ..proto import common_pb2, messages_pb2, notices_pb2
 from .events import ProtoEvent
 from .views import Emote, UserView, render_text
 
@@ -103,7 +103,7 @@ class EnvelopeEvent(ProtoEvent):
     """A treasure box / envelope was sent (``WebcastEnvelopeMessage``)."""
 
     __slots__ = ()
-    raw: messages_pb2.EnvelopeMessage
+    raw: notices_pb2.EnvelopeMessage
     _summary = ("sender_unique_id", "diamond_count", "people_count")
 
     @property
@@ -152,7 +152,7 @@ class PollOption:
 
     __slots__ = ("raw",)
 
-    def __init__(self, raw: messages_pb2.PollOptionInfo) -> None:
+    def __init__(self, raw: notices_pb2.PollOptionInfo) -> None:
         self.raw = raw
 
     @property
@@ -175,7 +175,7 @@ class PollEvent(ProtoEvent):
     """A poll started, got votes or ended (``WebcastPollMessage``)."""
 
     __slots__ = ()
-    raw: messages_pb2.PollMessage
+    raw: notices_pb2.PollMessage
     _summary = ("poll_id", "message_type", "options")
 
     @property
@@ -202,7 +202,7 @@ class GoalUpdateEvent(ProtoEvent):
     """Progress of the host's live goal (``WebcastGoalUpdateMessage``)."""
 
     __slots__ = ()
-    raw: messages_pb2.GoalUpdateMessage
+    raw: notices_pb2.GoalUpdateMessage
     _summary = ("description", "contributor_unique_id", "contribute_count")
 
     @property
@@ -214,7 +214,7 @@ class GoalUpdateEvent(ProtoEvent):
         return self.raw.goal.description
 
     @property
-    def sub_goals(self) -> list[messages_pb2.LiveStreamSubGoal]:
+    def sub_goals(self) -> list[notices_pb2.LiveStreamSubGoal]:
         """The goal's parts (for gift goals: gift id, progress, target)."""
         return list(self.raw.goal.sub_goals)
 
@@ -239,11 +239,11 @@ class RankUpdateEvent(ProtoEvent):
     """The room's place in TikTok's rankings changed (``WebcastRankUpdateMessage``)."""
 
     __slots__ = ()
-    raw: messages_pb2.RankUpdateMessage
+    raw: notices_pb2.RankUpdateMessage
     _summary = ("group_type",)
 
     @property
-    def updates(self) -> list[messages_pb2.RankUpdate]:
+    def updates(self) -> list[notices_pb2.RankUpdate]:
         """One entry per ranking: rank_type, owner_rank, default_content, countdown."""
         return list(self.raw.updates)
 
@@ -256,7 +256,7 @@ class RankTextEvent(ProtoEvent):
     """A ranking notice such as "X just got the No. 1 gifter badge" (``WebcastRankTextMessage``)."""
 
     __slots__ = ()
-    raw: messages_pb2.RankTextMessage
+    raw: notices_pb2.RankTextMessage
     _summary = ("text",)
 
     @property
@@ -282,14 +282,14 @@ class HourlyRankRewardEvent(ProtoEvent):
     """Hourly ranking winners (``WebcastHourlyRankRewardMessage``); the details stay in ``raw``."""
 
     __slots__ = ()
-    raw: messages_pb2.HourlyRankRewardMessage
+    raw: notices_pb2.HourlyRankRewardMessage
 
 
 class BarrageEvent(ProtoEvent):
     """A banner over the chat (``WebcastBarrageMessage``): super fans, level-ups, entrances."""
 
     __slots__ = ()
-    raw: messages_pb2.BarrageMessage
+    raw: notices_pb2.BarrageMessage
     _summary = ("content_key", "text")
 
     @property
@@ -328,7 +328,7 @@ class OecLiveShoppingEvent(ProtoEvent):
     """A shop product was shown (``WebcastOecLiveShoppingMessage``); the product stays in ``raw``."""
 
     __slots__ = ()
-    raw: messages_pb2.OecLiveShoppingMessage
+    raw: notices_pb2.OecLiveShoppingMessage
     _summary = ("action_type",)
 
     @property
@@ -340,7 +340,7 @@ class SubPinEventEvent(ProtoEvent):
     """A subscriber pin (``WebcastSubPinEventMessage``)."""
 
     __slots__ = ()
-    raw: messages_pb2.SubPinEventMessage
+    raw: notices_pb2.SubPinEventMessage
     _summary = ("action_type",)
 
     @property

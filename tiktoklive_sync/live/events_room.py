@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any, ClassVar
 
-from ..proto import messages_pb2
+from ..proto import messages_pb2, notices_pb2
 from .events import CommentEvent, GiftEvent, ProtoEvent, short_repr
 from .views import UserView, render_text
 
@@ -136,7 +136,7 @@ class LiveIntroEvent(ProtoEvent):
     """The room's introduction text (``WebcastLiveIntroMessage``)."""
 
     __slots__ = ()
-    raw: messages_pb2.LiveIntroMessage
+    raw: notices_pb2.LiveIntroMessage
     _summary = ("intro",)
 
     @property
@@ -156,7 +156,7 @@ class RoomEvent(ProtoEvent):
     """A room announcement (``WebcastRoomMessage``)."""
 
     __slots__ = ()
-    raw: messages_pb2.RoomMessage
+    raw: notices_pb2.RoomMessage
     _summary = ("content",)
 
     @property
@@ -172,7 +172,7 @@ class SystemEvent(ProtoEvent):
     """A system notice (``WebcastSystemMessage``)."""
 
     __slots__ = ()
-    raw: messages_pb2.SystemMessage
+    raw: notices_pb2.SystemMessage
     _summary = ("message",)
 
     @property
@@ -184,7 +184,7 @@ class RoomNotifyEvent(ProtoEvent):
     """A room notice, often with a link (``WebcastRoomNotifyMessage``); the text is display_text."""
 
     __slots__ = ()
-    raw: messages_pb2.RoomNotifyMessage
+    raw: notices_pb2.RoomNotifyMessage
     _summary = ("display_text",)
 
     @property
@@ -205,7 +205,7 @@ class GiftBroadcastEvent(ProtoEvent):
     """A big gift announced across rooms (``WebcastGiftBroadcastMessage``)."""
 
     __slots__ = ()
-    raw: messages_pb2.GiftBroadcastMessage
+    raw: notices_pb2.GiftBroadcastMessage
     _summary = ("text",)
 
     @property
@@ -226,7 +226,7 @@ class RoomPinEvent(ProtoEvent):
     """The host pinned (or unpinned) a message (``WebcastRoomPinMessage``)."""
 
     __slots__ = ()
-    raw: messages_pb2.RoomPinMessage
+    raw: notices_pb2.RoomPinMessage
     _summary = ("original_method", "action")
 
     @property
@@ -267,7 +267,7 @@ class ImDeleteEvent(ProtoEvent):
     """Moderation removed messages (``WebcastImDeleteMessage``): drop them from your chat view."""
 
     __slots__ = ()
-    raw: messages_pb2.ImDeleteMessage
+    raw: notices_pb2.ImDeleteMessage
     _summary = ("delete_msg_ids", "delete_user_ids")
 
     @property
@@ -285,7 +285,7 @@ class InRoomBannerEvent(ProtoEvent):
     """Banner data for the room (``WebcastInRoomBannerMessage``), as JSON text."""
 
     __slots__ = ()
-    raw: messages_pb2.InRoomBannerMessage
+    raw: notices_pb2.InRoomBannerMessage
     _summary = ()
 
     @property
@@ -305,7 +305,7 @@ class CaptionEvent(ProtoEvent):
     """Live captions of what the host says (``WebcastCaptionMessage``)."""
 
     __slots__ = ()
-    raw: messages_pb2.CaptionMessage
+    raw: notices_pb2.CaptionMessage
     _summary = ("captions",)
 
     @property
@@ -335,7 +335,7 @@ class ToastEvent(ProtoEvent):
     """A short on-screen notice (``WebcastToastMessage``); the text is display_text."""
 
     __slots__ = ()
-    raw: messages_pb2.ToastMessage
+    raw: notices_pb2.ToastMessage
     _summary = ("display_text",)
 
     @property
@@ -351,7 +351,7 @@ class MessageDetectEvent(ProtoEvent):
     """A detection probe TikTok sends to clients (``WebcastMsgDetectMessage``)."""
 
     __slots__ = ()
-    raw: messages_pb2.MsgDetectMessage
+    raw: notices_pb2.MsgDetectMessage
     _summary = ("detect_type", "from_region")
 
     @property
@@ -371,7 +371,7 @@ class UnauthorizedMemberEvent(ProtoEvent):
     """A logged-out viewer joined (``WebcastUnauthorizedMemberMessage``)."""
 
     __slots__ = ()
-    raw: messages_pb2.UnauthorizedMemberMessage
+    raw: notices_pb2.UnauthorizedMemberMessage
     _summary = ("nickname",)
 
     @property

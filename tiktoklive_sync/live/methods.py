@@ -13,6 +13,7 @@ from typing import Any
 from ..proto import common_pb2
 from ..proto import linkmic_pb2 as lm
 from ..proto import messages_pb2 as pb
+from ..proto import notices_pb2 as nt
 from . import events as ev
 from . import events_engage as eng
 from . import events_linkmic as link
@@ -59,7 +60,7 @@ def control_event(method: str, message: pb.ControlMessage) -> room.ControlEvent:
     return _CONTROL_CLASSES.get(message.action, room.ControlEvent)(method, message)
 
 
-def barrage_event(method: str, message: pb.BarrageMessage) -> eng.BarrageEvent:
+def barrage_event(method: str, message: nt.BarrageMessage) -> eng.BarrageEvent:
     """Super-fan joined / became super fan, by the banner's key; a plain BarrageEvent otherwise."""
     key = message.content.key or message.common_barrage_content.key
     if "ttlive_superfan_commentnotif_superfanjoined" in key:
@@ -69,7 +70,7 @@ def barrage_event(method: str, message: pb.BarrageMessage) -> eng.BarrageEvent:
     return eng.BarrageEvent(method, message)
 
 
-def envelope_event(method: str, message: pb.EnvelopeMessage) -> eng.EnvelopeEvent:
+def envelope_event(method: str, message: nt.EnvelopeMessage) -> eng.EnvelopeEvent:
     """Super-fan box for business_type 19, a plain EnvelopeEvent otherwise."""
     if message.envelope_info.business_type == 19:
         return eng.SuperFanBoxEvent(method, message)
@@ -84,30 +85,30 @@ _METHODS: dict[str, tuple[type[Any], Factory]] = {
     "WebcastSocialMessage": (pb.SocialMessage, social_event),
     "WebcastRoomUserSeqMessage": (pb.RoomUserSeqMessage, room.RoomUserSeqEvent),
     "WebcastControlMessage": (pb.ControlMessage, control_event),
-    "WebcastLiveIntroMessage": (pb.LiveIntroMessage, room.LiveIntroEvent),
-    "WebcastRoomMessage": (pb.RoomMessage, room.RoomEvent),
-    "WebcastSystemMessage": (pb.SystemMessage, room.SystemEvent),
-    "WebcastRoomNotifyMessage": (pb.RoomNotifyMessage, room.RoomNotifyEvent),
-    "WebcastGiftBroadcastMessage": (pb.GiftBroadcastMessage, room.GiftBroadcastEvent),
-    "WebcastRoomPinMessage": (pb.RoomPinMessage, room.RoomPinEvent),
-    "WebcastImDeleteMessage": (pb.ImDeleteMessage, room.ImDeleteEvent),
-    "WebcastInRoomBannerMessage": (pb.InRoomBannerMessage, room.InRoomBannerEvent),
-    "WebcastCaptionMessage": (pb.CaptionMessage, room.CaptionEvent),
-    "WebcastToastMessage": (pb.ToastMessage, room.ToastEvent),
-    "WebcastMsgDetectMessage": (pb.MsgDetectMessage, room.MessageDetectEvent),
-    "WebcastUnauthorizedMemberMessage": (pb.UnauthorizedMemberMessage, room.UnauthorizedMemberEvent),
+    "WebcastLiveIntroMessage": (nt.LiveIntroMessage, room.LiveIntroEvent),
+    "WebcastRoomMessage": (nt.RoomMessage, room.RoomEvent),
+    "WebcastSystemMessage": (nt.SystemMessage, room.SystemEvent),
+    "WebcastRoomNotifyMessage": (nt.RoomNotifyMessage, room.RoomNotifyEvent),
+    "WebcastGiftBroadcastMessage": (nt.GiftBroadcastMessage, room.GiftBroadcastEvent),
+    "WebcastRoomPinMessage": (nt.RoomPinMessage, room.RoomPinEvent),
+    "WebcastImDeleteMessage": (nt.ImDeleteMessage, room.ImDeleteEvent),
+    "WebcastInRoomBannerMessage": (nt.InRoomBannerMessage, room.InRoomBannerEvent),
+    "WebcastCaptionMessage": (nt.CaptionMessage, room.CaptionEvent),
+    "WebcastToastMessage": (nt.ToastMessage, room.ToastEvent),
+    "WebcastMsgDetectMessage": (nt.MsgDetectMessage, room.MessageDetectEvent),
+    "WebcastUnauthorizedMemberMessage": (nt.UnauthorizedMemberMessage, room.UnauthorizedMemberEvent),
     "WebcastSubNotifyMessage": (pb.SubNotifyMessage, eng.SubNotifyEvent),
     "WebcastEmoteChatMessage": (pb.EmoteChatMessage, eng.EmoteChatEvent),
     "WebcastQuestionNewMessage": (pb.QuestionNewMessage, eng.QuestionNewEvent),
-    "WebcastEnvelopeMessage": (pb.EnvelopeMessage, envelope_event),
-    "WebcastPollMessage": (pb.PollMessage, eng.PollEvent),
-    "WebcastGoalUpdateMessage": (pb.GoalUpdateMessage, eng.GoalUpdateEvent),
-    "WebcastRankUpdateMessage": (pb.RankUpdateMessage, eng.RankUpdateEvent),
-    "WebcastRankTextMessage": (pb.RankTextMessage, eng.RankTextEvent),
-    "WebcastHourlyRankRewardMessage": (pb.HourlyRankRewardMessage, eng.HourlyRankRewardEvent),
-    "WebcastBarrageMessage": (pb.BarrageMessage, barrage_event),
-    "WebcastOecLiveShoppingMessage": (pb.OecLiveShoppingMessage, eng.OecLiveShoppingEvent),
-    "WebcastSubPinEventMessage": (pb.SubPinEventMessage, eng.SubPinEventEvent),
+    "WebcastEnvelopeMessage": (nt.EnvelopeMessage, envelope_event),
+    "WebcastPollMessage": (nt.PollMessage, eng.PollEvent),
+    "WebcastGoalUpdateMessage": (nt.GoalUpdateMessage, eng.GoalUpdateEvent),
+    "WebcastRankUpdateMessage": (nt.RankUpdateMessage, eng.RankUpdateEvent),
+    "WebcastRankTextMessage": (nt.RankTextMessage, eng.RankTextEvent),
+    "WebcastHourlyRankRewardMessage": (nt.HourlyRankRewardMessage, eng.HourlyRankRewardEvent),
+    "WebcastBarrageMessage": (nt.BarrageMessage, barrage_event),
+    "WebcastOecLiveShoppingMessage": (nt.OecLiveShoppingMessage, eng.OecLiveShoppingEvent),
+    "WebcastSubPinEventMessage": (nt.SubPinEventMessage, eng.SubPinEventEvent),
     "WebcastLinkMicBattle": (lm.LinkMicBattleMessage, link.LinkMicBattleEvent),
     "WebcastLinkMicArmies": (lm.LinkMicArmiesMessage, link.LinkMicArmiesEvent),
     "WebcastLinkMicBattleItemCard": (lm.LinkMicBattleItemCardMessage, link.LinkMicBattleItemCardEvent),
