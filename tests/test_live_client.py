@@ -282,8 +282,12 @@ def test_auto_falls_back_to_the_sign_server_when_direct_is_device_blocked(fake, 
     assert run.error is None
     assert message_ids(run.events) == ids
     assert [e.mode for e in run.of(ConnectEvent)] == ["sign", "sign"]
-    assert [(h.mode, h.status) for h in fake.ws_handshakes] == [("direct", 403), ("sign", 101), ("sign", 101)]
+    shakes = fake.ws_handshakes
+    assert [(h.mode, h.status) for h in shakes] == [("direct", 403), ("sign", 101), ("sign", 101)]
     assert len(fake.requests_to("GET /sign/webcast/fetch")) == 2
+    # the sign server's cookies (X-Set-TT-Cookie) travel in the WebSocket handshake
+    assert "tt_chain_token=" in shakes[1].headers["cookie"]
+    assert shakes[1].params["wrss"]  # the URL was built from the bootstrap's route_params
 
 
 def test_forced_direct_retries_a_device_block_once_with_a_fresh_ttwid_then_raises(fake, room_id):
