@@ -163,6 +163,9 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "FakeTikTok"
     sys_version = ""
     timeout = 60  # an idle kept-alive connection ends after this many seconds
+    # headers and body go out as separate writes: without TCP_NODELAY, Nagle's algorithm and the
+    # client's delayed ACK hold every kept-alive answer back ~40 ms
+    disable_nagle_algorithm = True
     server: FakeHTTPServer
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
