@@ -459,3 +459,18 @@ def test_one_iterator_at_a_time(fake, room_id):
             next(iter(client.events()))
         client.stop()
         run.thread.join(WAIT)
+
+
+def test_a_drop_after_the_room_went_offline_ends_instead_of_reconnecting(fake, room_id):
+    fake.push(room_id, chat("last words"))
+    with client_for(fake) as client:
+        run = Collector(client)
+        assert run.wait_for(lambda: run.of(CommentEvent))
+        fake.set_live("someone", False)  # ended without a control message reaching us
+        fake.drop_connections()
+        run.thread.join(WAIT)
+    assert run.error is None and not run.thread.is_alive()
+    last = run.events[-1]
+    assert isinstance(last, DisconnectEvent) and not last.reconnecting
+    assert "no longer live" in last.reason
+    assert len([h for h in fake.ws_handshakes if h.status == 101]) == 1

@@ -229,7 +229,10 @@ class LiveClient:
         """Yield the room's events as they arrive: a blocking iterator.
 
         The first event is a :class:`ConnectEvent`; a :class:`DisconnectEvent` follows every
-        connection's end. The iterator ends after a :class:`LiveEndEvent` or after :meth:`stop`.
+        connection's end. A connection that drops or goes silent (``stale_timeout``) is replaced,
+        resuming after the last batch received, unless the room is no longer live; messages already
+        delivered are not delivered again. The iterator ends after a :class:`LiveEndEvent`, after
+        :meth:`stop`, or when a dropped room turns out to be offline.
 
         Raises:
             RuntimeError: the client is already running (one events()/run() at a time).
@@ -284,6 +287,8 @@ class LiveClient:
             else:
                 reason, code = outcome, None
             again = outcome not in ("live ended", "stopped") and self.settings.reconnect and not self._stopping
+            if again and self._room_over(room_id):  # e.g. a clean close after the host ended the live
+                again, reason = False, f"{reason}; the room is no longer live"
             yield self._count(DisconnectEvent(room_id=room_id, reason=reason, code=code, reconnecting=again))
             if not again:
                 return
