@@ -128,7 +128,8 @@ def test_rooms_add_change_and_remove(fake_tiktok: FakeTikTok) -> None:
         fake_tiktok.room("some_one")
 
 
-def test_streams_are_404_until_a_source_is_set(fake_tiktok: FakeTikTok) -> None:
+def test_streams_are_404_without_a_source_and_handed_to_the_source(fake_tiktok: FakeTikTok) -> None:
+    fake_tiktok.streams = None
     url = fake_tiktok.url("/stream/77/hd.flv")
     assert requests.get(url, timeout=5).status_code == 404
     seen: list[tuple[int, str]] = []

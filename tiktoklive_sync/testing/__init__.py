@@ -13,6 +13,7 @@ With the package installed, pytest gets the ``fake_tiktok`` fixture (a running F
 the plugin :mod:`tiktoklive_sync.testing.plugin`.
 """
 
+# ruff: noqa: I001  (imports are grouped by owner, between marked lines)
 from . import pages
 from .assets import png_bytes
 from .fake import DIRECT_WS_PATH, FakeTikTok, StreamSource
