@@ -226,6 +226,7 @@ def test_drop_mid_stream_reconnects_with_nothing_lost_and_nothing_twice(fake, ro
         fetches = fake.requests_to("GET /sign/webcast/fetch")
         assert len(fetches) == 2
         assert "cursor" not in fetches[0].query and int(fetches[1].query["cursor"]) >= 5
+        assert shakes[1].params["cursor"] == fetches[1].query["cursor"]  # via the bootstrap's route_params
 
 
 def test_a_silent_socket_is_treated_as_stale_and_replaced(fake, room_id):

@@ -57,6 +57,9 @@ def fetch(fake: FakeTikTok, req: RecordedRequest, match: re.Match[str]) -> Reply
     )
     result.route_params["wrss"] = secrets.token_urlsafe(16)
     result.route_params["debug_tag"] = ""  # empty values are left out of the WebSocket URL
+    resume = req.query.get("cursor", "")
+    if resume.isdigit():  # live push (helper E): the push server resumes after the cursor in its URL
+        result.route_params["cursor"] = resume
     result.messages.extend(fake.first_batch(room_id))
     ttwid = f"1|{secrets.token_urlsafe(24)}|{now_ms // 1000}|{secrets.token_hex(16)}"
     headers = [
