@@ -475,3 +475,23 @@ def test_a_drop_after_the_room_went_offline_ends_instead_of_reconnecting(fake, r
     assert isinstance(last, DisconnectEvent) and not last.reconnecting
     assert "no longer live" in last.reason
     assert len([h for h in fake.ws_handshakes if h.status == 101]) == 1
+
+
+def test_stop_without_iterating_further_closes_the_socket(fake, room_id):
+    fake.push(room_id, chat("hi"))
+    client = client_for(fake)
+    events = client.events()
+    assert isinstance(next(events), ConnectEvent)
+    for _ in range(250):
+        if fake.push_server.open_connections == 1:
+            break
+        time.sleep(0.02)
+    assert fake.push_server.open_connections == 1
+    client.stop()  # the consumer never comes back to the iterator
+    for _ in range(250):
+        if fake.push_server.open_connections == 0:
+            break
+        time.sleep(0.02)
+    assert fake.push_server.open_connections == 0
+    assert list(events)[-1].reason == "stopped"  # resuming the iterator just ends it
+    client.close()

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import replace
 from types import TracebackType
 from typing import Any, Literal, TypeVar
@@ -44,6 +44,7 @@ from .decode import decode_message, unpack_fetch_result
 from .dedupe import RecentIds
 from .events import Event
 from .events_room import LiveEndEvent
+from .handlers import Handlers
 from .lifecycle import ConnectEvent, DisconnectEvent, LiveStats
 from .settings import LiveSettings
 
@@ -54,10 +55,9 @@ log = logging.getLogger("tiktoklive_sync")
 #: the values of ``LiveClient(connect=...)``
 CONNECT_MODES = ("auto", "direct", "sign")
 E = TypeVar("E", bound=Event)
-Handler = Callable[[Any], object]
 
 
-class LiveClient:
+class LiveClient(Handlers):
     """Watch one TikTok LIVE room: a blocking iterator of events, or handlers plus :meth:`run`.
 
     Args:
@@ -100,7 +100,7 @@ class LiveClient:
         self.session = session if session is not None else Session()
         self.connect = connect
         self.stats = LiveStats()
-        self._handlers: list[tuple[type[Event], Handler]] = []
+        super().__init__()
         self._seen = RecentIds(self.settings.dedupe_size)
         self._cursor: str | None = None
         self._internal_ext: str | None = None
@@ -152,40 +152,6 @@ class LiveClient:
             self._room_id = fetch_room_id(self.session, self.unique_id)
         return self._room_id
 
-    # -- handlers -------------------------------------------------------------------------------
-
-    def on(self, event_type: type[E]) -> Callable[[Callable[[E], object]], Callable[[E], object]]:
-        """Register the decorated function for ``event_type`` (and its subclasses) in :meth:`run`.
-
-        Raises:
-            ValueError: ``event_type`` is not an Event class.
-        """
-        if not (isinstance(event_type, type) and issubclass(event_type, Event)):
-            raise ValueError(f"on() takes an event class such as tls.CommentEvent, not {event_type!r}")
-
-        def register(handler: Callable[[E], object]) -> Callable[[E], object]:
-            self._handlers.append((event_type, handler))
-            return handler
-
-        return register
-
-    def add_handler(self, event_type: type[E], handler: Callable[[E], object]) -> None:
-        """Register ``handler`` for ``event_type`` (the non-decorator form of :meth:`on`)."""
-        self.on(event_type)(handler)
-
-    def remove_handler(self, handler: Callable[..., object]) -> None:
-        """Unregister ``handler`` for every event type it was registered for."""
-        self._handlers = [(t, h) for t, h in self._handlers if h is not handler]
-
-    def dispatch(self, event: Event) -> None:
-        """Call every handler registered for ``event``'s type; a handler that raises is logged."""
-        for event_type, handler in list(self._handlers):
-            if isinstance(event, event_type):
-                try:
-                    handler(event)
-                except Exception:
-                    log.exception("handler %s failed on %s", getattr(handler, "__name__", handler), event)
-
     # -- running --------------------------------------------------------------------------------
 
     def run(self) -> None:
@@ -200,10 +166,14 @@ class LiveClient:
     def stop(self) -> None:
         """Ask the client to stop; returns at once. Safe from any thread and from a signal handler.
 
-        The iterator ends (with a DisconnectEvent) within ``settings.poll_interval`` seconds, or as
-        soon as an HTTP request in flight (room lookup, sign server) returns.
+        The push socket is shut down at once (no locks taken, so a signal handler may call this);
+        the iterator then ends with a DisconnectEvent, at the latest within ``poll_interval``
+        seconds, or as soon as an HTTP request in flight (room lookup, sign server) returns.
         """
         self._stopping = True
+        live = self._live
+        if live is not None:
+            live.conn.abort()
 
     @property
     def stopping(self) -> bool:
