@@ -42,10 +42,10 @@ class ConnectEvent(Event):
     room_id: int = field()  # field(): the base class's room_id property is not a default
     mode: str
     reconnect: bool = False
-    create_time: int = field(default_factory=_now_ms)
-    msg_id: int = 0
-    method: str = "ConnectEvent"
-    raw: Any = None
+    create_time: int = field(default_factory=_now_ms, repr=False)
+    msg_id: int = field(default=0, repr=False)
+    method: str = field(default="ConnectEvent", repr=False)
+    raw: Any = field(default=None, repr=False)
 
     @property
     def display_text(self) -> str:
@@ -73,10 +73,10 @@ class DisconnectEvent(Event):
     reason: str
     code: int | None = None
     reconnecting: bool = False
-    create_time: int = field(default_factory=_now_ms)
-    msg_id: int = 0
-    method: str = "DisconnectEvent"
-    raw: Any = None
+    create_time: int = field(default_factory=_now_ms, repr=False)
+    msg_id: int = field(default=0, repr=False)
+    method: str = field(default="DisconnectEvent", repr=False)
+    raw: Any = field(default=None, repr=False)
 
     @property
     def display_text(self) -> str:
