@@ -1,31 +1,19 @@
-"""LiveClient against FakeTikTok: events in order, heartbeats and acks, reconnects, stop, end of live."""
+"""LiveClient against FakeTikTok: scripted events in order, heartbeats and acks, handlers, arguments."""
 
 from __future__ import annotations
 
 import logging
-import os
-import signal
-import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
+from live_support import FAST, WAIT, Collector, chat, client_for
 
-from tiktoklive_sync import UserOfflineError, WebcastBlocked200Error, testing
+from tiktoklive_sync import UserOfflineError, testing
 from tiktoklive_sync.live.client import LiveClient
 from tiktoklive_sync.live.events import CommentEvent, Event, GiftEvent, LikeEvent
 from tiktoklive_sync.live.events_room import LiveEndEvent
 from tiktoklive_sync.live.lifecycle import ConnectEvent, DisconnectEvent
-from tiktoklive_sync.proto.envelope_pb2 import BaseProtoMessage
 from tiktoklive_sync.testing import FakeTikTok
-
-#: fast timings, so reconnects and stops take milliseconds (the defaults are seconds)
-FAST = {"poll_interval": 0.05, "backoff_initial": 0.02, "backoff_max": 0.2, "connect_timeout": 5.0}
-WAIT = 15.0  # generous bound for conditions that normally hold within milliseconds
-
-
-def chat(text: str, user: str = "alice") -> BaseProtoMessage:
-    return testing.chat(text, user=testing.make_user(user, nickname=user.title()))
 
 
 @pytest.fixture
@@ -39,51 +27,6 @@ def fake() -> Iterator[FakeTikTok]:
 def room_id(fake: FakeTikTok) -> int:
     return fake.room("someone").room_id
 
-
-def client_for(fake: FakeTikTok, **options) -> LiveClient:
-    return LiveClient("someone", session=fake.session(), **{**FAST, **options})
-
-
-class Collector:
-    """Runs ``client.events()`` on a thread and keeps what it yields."""
-
-    def __init__(self, client: LiveClient) -> None:
-        self.client = client
-        self.events: list[Event] = []
-        self.error: BaseException | None = None
-        self._cond = threading.Condition()
-        self.thread = threading.Thread(target=self._run, daemon=True)
-        self.thread.start()
-
-    def _run(self) -> None:
-        try:
-            for event in self.client.events():
-                with self._cond:
-                    self.events.append(event)
-                    self._cond.notify_all()
-        except BaseException as exc:  # handed to the test
-            self.error = exc
-        finally:
-            with self._cond:
-                self._cond.notify_all()
-
-    def wait_for(self, predicate: Callable[[], bool]) -> bool:
-        """Wait (up to WAIT seconds) until ``predicate()`` holds; it may look at the fake as well."""
-        deadline = time.monotonic() + WAIT
-        with self._cond:
-            while not predicate():
-                if not self.thread.is_alive() or time.monotonic() > deadline:
-                    return predicate()
-                self._cond.wait(0.02)
-            return True
-
-    def of(self, kind: type[Event]) -> list[Event]:
-        with self._cond:
-            return [e for e in self.events if isinstance(e, kind)]
-
-
-def message_ids(events: list[Event]) -> list[int]:
-    return [e.msg_id for e in events if e.msg_id]
 
 
 # -- scripted events ------------------------------------------------------------------------------
@@ -186,205 +129,6 @@ def test_heartbeat_interval_setting_overrides_the_server(fake, room_id):
         run.thread.join(WAIT)
 
 
-# -- reconnects -------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("connect", ["direct", "sign"])
-def test_drop_mid_stream_reconnects_with_nothing_lost_and_nothing_twice(fake, room_id, connect):
-    pushed = [fake.push(room_id, chat(f"first {i}"))[0] for i in range(12)]
-    later: list[int] = []
-
-    def drop_after_five(event: Event) -> None:
-        if isinstance(event, CommentEvent) and event.comment == "first 4":
-            assert fake.drop_connections() == 1
-            later.extend(fake.push(room_id, chat(f"second {i}"))[0] for i in range(6))
-            later.append(fake.end_live(room_id))
-
-    with client_for(fake, connect=connect) as client:
-        events = []
-        for event in client.events():
-            events.append(event)
-            drop_after_five(event)
-
-    delivered = message_ids(events)
-    assert delivered == pushed + later  # in order, none lost
-    assert len(set(delivered)) == len(delivered)  # none twice
-    assert client.stats.duplicates > 0  # the server did repeat some: dedupe dropped them
-    kinds = [type(e).__name__ for e in events if not e.msg_id]
-    assert kinds == ["ConnectEvent", "DisconnectEvent", "ConnectEvent", "DisconnectEvent"]
-    assert events[0].reconnect is False
-    reconnect = next(e for e in events if isinstance(e, ConnectEvent) and e.reconnect)
-    assert reconnect.mode == connect
-    drop = next(e for e in events if isinstance(e, DisconnectEvent))
-    assert drop.reconnecting and "lost" in drop.reason
-    shakes = [h for h in fake.ws_handshakes if h.status == 101]
-    assert len(shakes) == 2
-    if connect == "direct":  # the new URL resumes from the last cursor the client saw
-        assert shakes[0].params.get("cursor") is None
-        assert int(shakes[1].params["cursor"]) >= 5
-    else:  # a new sign fetch for the reconnect, resuming from the last cursor
-        fetches = fake.requests_to("GET /sign/webcast/fetch")
-        assert len(fetches) == 2
-        assert "cursor" not in fetches[0].query and int(fetches[1].query["cursor"]) >= 5
-        assert shakes[1].params["cursor"] == fetches[1].query["cursor"]  # via the bootstrap's route_params
-
-
-def test_a_silent_socket_is_treated_as_stale_and_replaced(fake, room_id):
-    first = fake.push(room_id, chat("before"))
-    with client_for(fake, stale_timeout=0.3) as client:
-        run = Collector(client)
-        assert run.wait_for(lambda: len(run.of(CommentEvent)) == 1)
-        fake.silence_connections()
-        later = fake.push(room_id, chat("after"))
-        later.append(fake.end_live(room_id))
-        run.thread.join(WAIT)
-    assert run.error is None
-    assert message_ids(run.events) == first + later
-    drop = run.of(DisconnectEvent)[0]
-    assert "stale" in drop.reason and drop.reconnecting
-    assert client.stats.connections == 2
-
-
-def test_reconnect_false_ends_at_the_first_drop(fake, room_id):
-    fake.push(room_id, chat("x"))
-    with client_for(fake, reconnect=False) as client:
-        run = Collector(client)
-        assert run.wait_for(lambda: run.of(CommentEvent))
-        fake.drop_connections()
-        run.thread.join(WAIT)
-    assert not run.thread.is_alive() and run.error is None
-    last = run.events[-1]
-    assert isinstance(last, DisconnectEvent) and not last.reconnecting
-    assert len([h for h in fake.ws_handshakes if h.status == 101]) == 1
-
-
-def test_gives_up_after_the_connect_attempts_when_the_push_server_keeps_failing(fake, room_id):
-    fake.push_server.handshake_200 = None
-    fake.push_server.refuse_direct = False
-    fake.ws_direct_url = fake.push_server.url + "/nowhere/"  # answers 404: transient, retried
-    with LiveClient("someone", session=fake.session(), connect="direct", connect_attempts=3, **FAST) as client:
-        with pytest.raises(ConnectionError):
-            list(client.events())
-    assert [h.status for h in fake.ws_handshakes] == [404, 404, 404]
-
-
-# -- the two ways in ----------------------------------------------------------------------------------
-
-
-def test_auto_falls_back_to_the_sign_server_when_direct_is_device_blocked(fake, room_id):
-    fake.refuse_direct()
-    ids = fake.push(room_id, chat("via sign"))
-    with client_for(fake) as client:
-        run = Collector(client)
-        assert run.wait_for(lambda: run.of(CommentEvent))
-        fake.drop_connections()  # the fallback sticks: the reconnect goes straight to the sign server
-        ids.append(fake.end_live(room_id))
-        run.thread.join(WAIT)
-    assert run.error is None
-    assert message_ids(run.events) == ids
-    assert [e.mode for e in run.of(ConnectEvent)] == ["sign", "sign"]
-    shakes = fake.ws_handshakes
-    assert [(h.mode, h.status) for h in shakes] == [("direct", 403), ("sign", 101), ("sign", 101)]
-    assert len(fake.requests_to("GET /sign/webcast/fetch")) == 2
-    # the sign server's cookies (X-Set-TT-Cookie) travel in the WebSocket handshake
-    assert "tt_chain_token=" in shakes[1].headers["cookie"]
-    assert shakes[1].params["wrss"]  # the URL was built from the bootstrap's route_params
-
-
-def test_forced_direct_retries_a_device_block_once_with_a_fresh_ttwid_then_raises(fake, room_id):
-    fake.refuse_direct()
-    with client_for(fake, connect="direct") as client, pytest.raises(WebcastBlocked200Error) as caught:
-        list(client.events())
-    assert "DEVICE_BLOCKED" in str(caught.value)
-    shakes = fake.ws_handshakes
-    assert [(h.mode, h.status) for h in shakes] == [("direct", 403), ("direct", 403)]
-    cookies = [h.headers["cookie"] for h in shakes]
-    assert cookies[0] != cookies[1]  # a new ttwid the second time
-    assert len(fake.requests_to("GET /")) == 2
-    assert not fake.requests_to("GET /sign/webcast/fetch")
-
-
-def test_forced_sign_never_uses_the_direct_endpoint(fake, room_id):
-    fake.end_live(room_id)
-    with client_for(fake, connect="sign") as client:
-        list(client.events())
-    assert [h.mode for h in fake.ws_handshakes] == ["sign"]
-    assert "origin" not in fake.ws_handshakes[0].headers
-
-
-@pytest.mark.parametrize("connect", ["sign", "auto"])
-def test_handshake_answered_200_raises_webcast_blocked_without_retrying(fake, room_id, connect):
-    fake.answer_handshakes_with_200("illegal secret key")
-    with client_for(fake, connect=connect) as client, pytest.raises(WebcastBlocked200Error) as caught:
-        list(client.events())
-    assert "illegal secret key" in str(caught.value)
-    assert caught.value.status == 200
-    expected = ["sign"] if connect == "sign" else ["direct", "sign"]
-    assert [h.mode for h in fake.ws_handshakes] == expected
-
-
-# -- stopping --------------------------------------------------------------------------------------
-
-
-def test_stop_from_another_thread_ends_the_iterator(fake, room_id):
-    fake.push(room_id, chat("hi"))
-    with client_for(fake) as client:
-        run = Collector(client)
-        assert run.wait_for(lambda: run.of(CommentEvent))
-        client.stop()
-        run.thread.join(timeout=5)  # generous: the loop looks at stop() every poll_interval
-        assert not run.thread.is_alive()
-    assert run.error is None
-    last = run.events[-1]
-    assert isinstance(last, DisconnectEvent) and last.reason == "stopped" and not last.reconnecting
-    assert not client.connected
-
-
-def test_stop_interrupts_the_backoff_between_attempts(fake, room_id):
-    fake.ws_direct_url = fake.push_server.url + "/nowhere/"
-    client = LiveClient("someone", session=fake.session(), connect="direct",
-                        **{**FAST, "backoff_initial": 30.0, "backoff_max": 30.0})
-    run = Collector(client)
-    assert run.wait_for(lambda: len(fake.ws_handshakes) >= 1)
-    client.stop()
-    run.thread.join(timeout=5)
-    assert not run.thread.is_alive()
-    assert run.error is None and run.events == []
-    client.close()
-
-
-@pytest.mark.skipif(not hasattr(signal, "SIGUSR1"), reason="needs POSIX signals")
-def test_stop_from_a_signal_handler(fake, room_id):
-    assert threading.current_thread() is threading.main_thread()
-    fake.push(room_id, chat("hi"))
-    client = client_for(fake)
-    previous = signal.signal(signal.SIGUSR1, lambda signum, frame: client.stop())
-    try:
-        events = []
-        for event in client.events():
-            events.append(event)
-            if isinstance(event, CommentEvent):
-                threading.Thread(target=os.kill, args=(os.getpid(), signal.SIGUSR1)).start()
-    finally:
-        signal.signal(signal.SIGUSR1, previous)
-        client.close()
-    assert isinstance(events[-1], DisconnectEvent) and events[-1].reason == "stopped"
-
-
-def test_breaking_out_of_the_loop_closes_the_connection(fake, room_id):
-    fake.push(room_id, chat("hi"))
-    with client_for(fake) as client:
-        for event in client.events():
-            if isinstance(event, CommentEvent):
-                break
-        assert not client.connected
-    for _ in range(100):
-        if fake.push_server.open_connections == 0:
-            break
-        threading.Event().wait(0.02)
-    assert fake.push_server.open_connections == 0
-
-
 # -- handlers ---------------------------------------------------------------------------------------
 
 
@@ -460,38 +204,3 @@ def test_one_iterator_at_a_time(fake, room_id):
             next(iter(client.events()))
         client.stop()
         run.thread.join(WAIT)
-
-
-def test_a_drop_after_the_room_went_offline_ends_instead_of_reconnecting(fake, room_id):
-    fake.push(room_id, chat("last words"))
-    with client_for(fake) as client:
-        run = Collector(client)
-        assert run.wait_for(lambda: run.of(CommentEvent))
-        fake.set_live("someone", False)  # ended without a control message reaching us
-        fake.drop_connections()
-        run.thread.join(WAIT)
-    assert run.error is None and not run.thread.is_alive()
-    last = run.events[-1]
-    assert isinstance(last, DisconnectEvent) and not last.reconnecting
-    assert "no longer live" in last.reason
-    assert len([h for h in fake.ws_handshakes if h.status == 101]) == 1
-
-
-def test_stop_without_iterating_further_closes_the_socket(fake, room_id):
-    fake.push(room_id, chat("hi"))
-    client = client_for(fake)
-    events = client.events()
-    assert isinstance(next(events), ConnectEvent)
-    for _ in range(250):
-        if fake.push_server.open_connections == 1:
-            break
-        time.sleep(0.02)
-    assert fake.push_server.open_connections == 1
-    client.stop()  # the consumer never comes back to the iterator
-    for _ in range(250):
-        if fake.push_server.open_connections == 0:
-            break
-        time.sleep(0.02)
-    assert fake.push_server.open_connections == 0
-    assert list(events)[-1].reason == "stopped"  # resuming the iterator just ends it
-    client.close()
