@@ -193,8 +193,13 @@ class Worker:
     def join(self, timeout: float | None) -> bool:
         if threading.current_thread() is self._thread:
             return self.finished.is_set()
-        self._thread.join(timeout)
-        return not self._thread.is_alive()
+        # Wait on the Event, not Thread.join: a Ctrl-C that interrupts Thread.join() can leave the
+        # thread looking finished while it still writes the file (CPython issue), and stop() would
+        # then return before the output exists.
+        if not self.finished.wait(timeout):
+            return False
+        self._thread.join(5.0)  # only the on_done callback can still be running
+        return True
 
     def stop(self, timeout: float) -> None:
         """Stop the current ffmpeg gracefully (escalating), start no new one, wait for the file."""
