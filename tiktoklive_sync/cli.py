@@ -89,6 +89,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         _err("interrupted")
         return 130
+    except ModuleNotFoundError as exc:
+        if exc.name != "websockets":
+            raise
+        _err("the demo and --fake need FakeTikTok's extra packages: pip install 'tiktoklive-sync[demo]'")
+        return EXIT_ERROR
     except (TikTokLiveError, ValueError, requests.RequestException) as exc:
         if args.verbose:
             log.exception("command failed")
