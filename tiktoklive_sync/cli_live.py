@@ -81,6 +81,12 @@ def event_json(event: Any) -> dict[str, Any]:
     return data
 
 
+def _say(stream: TextIO, text: str, end: str = "\n") -> None:
+    """Write one line of the command's output and flush it (output is often piped)."""
+    stream.write(text + end)
+    stream.flush()
+
+
 def _wanted(spec: str | None) -> set[str] | None:
     if not spec:
         return None
@@ -106,8 +112,7 @@ def run_watch(session: Session, args: argparse.Namespace, *, out: TextIO) -> int
             counts[kind] += 1
             if wanted is not None and kind not in wanted:
                 continue
-            print(json.dumps(event_json(event), ensure_ascii=False) if as_json else event_line(event),
-                  file=out, flush=True)
+            _say(out, json.dumps(event_json(event), ensure_ascii=False) if as_json else event_line(event))
     except KeyboardInterrupt:
         pass
     finally:
@@ -117,7 +122,7 @@ def run_watch(session: Session, args: argparse.Namespace, *, out: TextIO) -> int
             timer.cancel()
     elapsed = time.monotonic() - started
     detail = ", ".join(f"{k} {n}" for k, n in counts.most_common()) or "none"
-    print(f"watched @{args.user} for {elapsed:.1f} s: {sum(counts.values())} events ({detail})", file=sys.stderr)
+    _say(sys.stderr, f"watched @{args.user} for {elapsed:.1f} s: {sum(counts.values())} events ({detail})")
     return 0
 
 
@@ -152,26 +157,25 @@ def run_record(session: Session, args: argparse.Namespace, *, out: TextIO) -> in
     tty = sys.stderr.isatty()
     try:
         while not recording.wait(timeout=1.0 if tty else 5.0):
-            print(("\r" if tty else "") + _progress_line(recording), end="" if tty else "\n",
-                  file=sys.stderr, flush=True)
+            _say(sys.stderr, ("\r" if tty else "") + _progress_line(recording), end="" if tty else "\n")
     except KeyboardInterrupt:
-        print("\nstopping: finalizing the file...", file=sys.stderr)
+        _say(sys.stderr, "\nstopping: finalizing the file...")
     finally:
         recording.stop()
     if tty:
-        print(file=sys.stderr)
+        _say(sys.stderr, "")
     return _report_recording(recording, out)
 
 
 def _report_recording(recording: Any, out: TextIO) -> int:
     path = Path(recording.output_path)
     if recording.error is not None:
-        print(f"tiktoklive-sync: {' '.join(str(recording.error).split())}", file=sys.stderr)
+        _say(sys.stderr, f"tiktoklive-sync: {' '.join(str(recording.error).split())}")
     if not path.exists() or path.stat().st_size == 0:
         tail = " ".join(str(recording.stderr_tail).split())[-300:]
-        print(f"tiktoklive-sync: the recording failed (ffmpeg exit {recording.returncode}): {tail}", file=sys.stderr)
+        _say(sys.stderr, f"tiktoklive-sync: the recording failed (ffmpeg exit {recording.returncode}): {tail}")
         return 1
-    print(f"saved {path} ({path.stat().st_size / 1e6:.2f} MB, {recording.progress.seconds:.1f} s recorded)", file=out)
+    _say(out, f"saved {path} ({path.stat().st_size / 1e6:.2f} MB, {recording.progress.seconds:.1f} s recorded)")
     return 0
 
 
@@ -185,18 +189,18 @@ def run_demo(args: argparse.Namespace, *, out: TextIO) -> int:
     from .testing.demo import DEMO_USER, start_demo_fake
 
     seconds = max(1.0, float(args.seconds))
-    print(f"Starting FakeTikTok (a loopback TikTok) with a scripted live room @{DEMO_USER}...", file=out)
+    _say(out, f"Starting FakeTikTok (a loopback TikTok) with a scripted live room @{DEMO_USER}...")
     with start_demo_fake() as fake, fake.session() as session:
         info = fetch_room_info(session, unique_id=DEMO_USER)
-        print(f"room {info.id}: {info.title!r} by @{info.owner.unique_id}, {info.user_count} viewers", file=out)
+        _say(out, f"room {info.id}: {info.title!r} by @{info.owner.unique_id}, {info.user_count} viewers")
         target = Path(tempfile.mkdtemp(prefix="tiktoklive-demo-")) / "demo.mp4"
         recording = record_stream(session, target, info, record_for=seconds, quality=VideoQuality.HD)
-        print(f"Recording {seconds:g} s to {target} while watching the live events:", file=out, flush=True)
+        _say(out, f"Recording {seconds:g} s to {target} while watching the live events:")
         client = LiveClient(DEMO_USER, session=session)
         timer = _stop_after(client, seconds)
         try:
             for event in client.events():
-                print("  " + event_line(event), file=out, flush=True)
+                _say(out, "  " + event_line(event))
         finally:
             client.stop()
             client.close()
@@ -207,8 +211,8 @@ def run_demo(args: argparse.Namespace, *, out: TextIO) -> int:
     if _report_recording(recording, out):
         return 1
     facts = probe(recording.output_path)
-    print(f"  container  {facts.container}", file=out)
-    print(f"  duration   {facts.duration:.2f} s", file=out)
-    print(f"  video      {facts.video or 'none'}", file=out)
-    print(f"  audio      {facts.audio or 'none'}", file=out)
+    _say(out, f"  container  {facts.container}")
+    _say(out, f"  duration   {facts.duration:.2f} s")
+    _say(out, f"  video      {facts.video or 'none'}")
+    _say(out, f"  audio      {facts.audio or 'none'}")
     return 0
