@@ -10,6 +10,7 @@ Example::
             print(info.title, info.user_count)
 """
 
+# ruff: noqa: I001  (imports are grouped by the part of the library that owns them)
 from .__version__ import __version__
 from .browser import BrowserProfile
 from .errors import *  # noqa: F403  (the whole tree; errors.__all__ lists it)
