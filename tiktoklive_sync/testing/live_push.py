@@ -133,6 +133,18 @@ class LivePush:
         """Cut every open WebSocket at once, without a close frame; returns how many were cut."""
         return self.push_server.drop_connections()
 
+    def cut_next_push(self, room: int | str) -> None:
+        """Cut the next batch pushed to ``room`` half-way through its frame (once; then no close frame)."""
+        self.push_server.cut_next_push(self._room_id(room))
+
+    def close_connections(self, code: int = 1000, reason: str = "") -> int:
+        """Close every open WebSocket with a close frame carrying ``code``; returns how many."""
+        return self.push_server.close_connections(code, reason)
+
+    def push_raw(self, room: int | str, data: bytes) -> None:
+        """Send ``data`` to ``room`` as one binary frame, as-is, in order with the batches (bad frames)."""
+        self.push_server.push_raw(self._room_id(room), data)
+
     def silence_connections(self) -> int:
         """Make every open WebSocket mute but open (a stale socket); returns how many."""
         return self.push_server.silence_connections()

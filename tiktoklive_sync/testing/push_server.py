@@ -11,9 +11,10 @@ starts sending once the client has entered the room, from the batch after the ``
 TikTok repeats recent comments on every (re)connect, so a client must drop duplicates itself. Batches
 pushed before anyone connects wait in the feed, which keeps tests deterministic.
 
-Faults: :meth:`drop_connections` (abrupt close, no close frame), :meth:`silence_connections` (open but
-mute: a stale socket), ``refuse_direct`` (direct handshakes refused with ``Handshake-Msg:
-DEVICE_BLOCKED``), ``handshake_200`` (every handshake answered with HTTP 200).
+Faults: ``refuse_direct`` (direct handshakes refused with ``Handshake-Msg: DEVICE_BLOCKED``),
+``handshake_200`` (every handshake answered with HTTP 200), :meth:`push_raw` (any bytes as a frame,
+in order with the batches), and the switches of :class:`~.push_faults.PushFaults`: drops, cuts
+mid-frame, close codes, silence, restarts with a new cursor series.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from __future__ import annotations
 import gzip
 import itertools
 import logging
-import socket
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -43,6 +43,7 @@ from ..proto.envelope_pb2 import (
     WebcastPushFrame,
 )
 from .builders import live_end
+from .push_faults import PushFaults, cut_mid_frame
 from .push_records import AckRecord, EnterRoomRecord, HandshakeRecord, HeartbeatRecord, common_patch
 
 __all__ = ["PushServer", "SIGN_PATH", "DIRECT_PATH"]
@@ -53,6 +54,8 @@ SIGN_PATH = "/webcast/im/push/v2/"
 DIRECT_PATH = "/webcast/im/ws_proxy/ws_reuse_supplement/"
 _FIRST_MSG_ID = 7_400_000_000_000_000_001
 _POLL = 0.02  # seconds a connection thread waits for client frames before looking at its feed
+#: a feed entry: a batch (sent as a gzipped ``msg`` frame), or raw bytes sent as they are
+_Entry = ProtoMessageFetchResult | bytes
 
 
 @dataclass
@@ -65,7 +68,7 @@ class _Conn:
     silent: bool = False
 
 
-class PushServer:
+class PushServer(PushFaults):
     """A loopback TikTok push server. Use as a context manager, or call :meth:`close`.
 
     Args:
@@ -93,7 +96,11 @@ class PushServer:
         self.on_live_ended: Callable[[int], None] | None = None
         self._end_ids: set[int] = set()
         self._lock = threading.Lock()
-        self._feeds: dict[int, list[ProtoMessageFetchResult]] = {}
+        self._feeds: dict[int, list[_Entry]] = {}
+        self._cuts: set[tuple[int, int]] = set()  # (room, feed index) cut mid-frame when first sent
+        self._marks: dict[int, int] = {}  # room -> feed index where the current cursor series began
+        self._cursor_base = 0  # added to every cursor handed out (a new series after a restart)
+        self._host = host
         self._conns: dict[int, _Conn] = {}
         self._conn_numbers = itertools.count(1)
         self._msg_ids = itertools.count(_FIRST_MSG_ID)
@@ -102,14 +109,23 @@ class PushServer:
         self._acks: list[AckRecord] = []
         self._enters: list[EnterRoomRecord] = []
         self._handshakes: list[HandshakeRecord] = []
+        self.port = 0
+        self._serve(0)
+
+    def _serve(self, port: int) -> None:
+        """Listen on ``port`` (0: a free one) and serve on a new thread."""
         self._server = serve(
-            self._handle, host, 0, subprotocols=["echo-protocol"],  # type: ignore[list-item]
+            self._handle, self._host, port, subprotocols=["echo-protocol"],  # type: ignore[list-item]
             process_request=self._process_request, process_response=self._process_response,
             compression=None, ping_interval=None, max_size=2**20, close_timeout=1,
         )
-        self.port: int = self._server.socket.getsockname()[1]
+        self.port = self._server.socket.getsockname()[1]
         self._thread = threading.Thread(target=self._server.serve_forever, name="fake-push-server", daemon=True)
         self._thread.start()
+
+    def _shutdown(self, code: int, reason: str) -> None:
+        self._server.shutdown(code=code, reason=reason)
+        self._thread.join(timeout=5)
 
     # -- addresses ----------------------------------------------------------------------------
 
@@ -153,6 +169,14 @@ class PushServer:
                 ids.append(copy.msg_id)
             self._feed(room_id).append(batch)
         return ids
+
+    def push_raw(self, room_id: int, data: bytes) -> None:
+        """Queue ``data`` as one binary WebSocket message for ``room_id``, sent exactly as given.
+
+        It takes its place in the feed like a batch (see :mod:`.push_faults` for bad frames to send).
+        """
+        with self._lock:
+            self._feed(room_id).append(bytes(data))
 
     def replay(self, room_id: int, frames: Iterable[bytes | WebcastPushFrame | ProtoMessageFetchResult]) -> int:
         """Queue recorded frames (serialized push frames, parsed ones, or fetch results) for ``room_id``.
@@ -201,26 +225,6 @@ class PushServer:
         result.route_params["internal_ext"] = result.internal_ext
         return result
 
-    # -- faults ----------------------------------------------------------------------------------
-
-    def drop_connections(self) -> int:
-        """Cut every open connection without a close frame; returns how many were cut."""
-        with self._lock:
-            conns = list(self._conns.values())
-        for conn in conns:
-            try:
-                conn.ws.socket.shutdown(socket.SHUT_RDWR)  # no close frame: the TCP stream just ends
-            except OSError:
-                log.debug("connection %d was already gone", conn.number)
-        return len(conns)
-
-    def silence_connections(self) -> int:
-        """Make every open connection mute (it stays open, sends nothing); returns how many."""
-        with self._lock:
-            for conn in self._conns.values():
-                conn.silent = True
-            return len(self._conns)
-
     # -- what the server saw ----------------------------------------------------------------------
 
     @property
@@ -258,8 +262,7 @@ class PushServer:
     def close(self) -> None:
         """Stop serving and close every connection."""
         self.drop_connections()
-        self._server.shutdown()
-        self._thread.join(timeout=5)
+        self._shutdown(1001, "")
 
     def __enter__(self) -> PushServer:
         return self
@@ -269,8 +272,21 @@ class PushServer:
 
     # -- internals --------------------------------------------------------------------------------
 
-    def _feed(self, room_id: int) -> list[ProtoMessageFetchResult]:
+    def _feed(self, room_id: int) -> list[_Entry]:
         return self._feeds.setdefault(room_id, [])
+
+    def _start_index(self, room_id: int, cursor: str) -> int:
+        """The feed index a connection presenting ``cursor`` starts at (``history`` batches early).
+
+        A cursor of the current series resumes after its batch; none, or one the server does not
+        know (another series), starts where the current series began.
+        """
+        with self._lock:
+            size, base = len(self._feed(room_id)), self._cursor_base
+            after = self._marks.get(room_id, 0)
+        if cursor.isdigit() and base <= int(cursor) <= base + size:
+            after = int(cursor) - base
+        return max(0, after - self.history)
 
     def _process_request(self, connection: ServerConnection, request: Request) -> Response | None:
         parts = urlsplit(request.path)
@@ -302,13 +318,10 @@ class PushServer:
     def _handle(self, ws: ServerConnection) -> None:
         assert ws.request is not None
         query = parse_qs(urlsplit(ws.request.path).query)
-        cursor = query.get("cursor", ["0"])[0]
-        start = int(cursor) if cursor.isdigit() else 0
+        room_id = int(query["room_id"][0])
+        start = self._start_index(room_id, query.get("cursor", [""])[0])
         with self._lock:
-            conn = _Conn(
-                number=next(self._conn_numbers), ws=ws, room_id=int(query["room_id"][0]),
-                next_batch=max(0, start - self.history),
-            )
+            conn = _Conn(number=next(self._conn_numbers), ws=ws, room_id=room_id, next_batch=start)
             self._conns[conn.number] = conn
         try:
             while True:
@@ -353,18 +366,28 @@ class PushServer:
                 if conn.silent or conn.next_batch >= len(batches):
                     return
                 template = batches[conn.next_batch]
+                cut = (conn.room_id, conn.next_batch) in self._cuts
+                self._cuts.discard((conn.room_id, conn.next_batch))
                 log_id = next(self._log_ids)
-                ends = any(m.msg_id in self._end_ids for m in template.messages)
+                ends = not isinstance(template, bytes) and any(m.msg_id in self._end_ids for m in template.messages)
             conn.next_batch += 1
-            conn.ws.send(self._encode(conn, template, log_id))
+            if isinstance(template, bytes):
+                conn.ws.send(template)
+                continue
+            data = self._encode(conn, template, log_id)
+            if cut:
+                cut_mid_frame(conn.ws.socket, data)
+                return
+            conn.ws.send(data)
             if ends and self.on_live_ended is not None:
                 self.on_live_ended(conn.room_id)
 
     def _encode(self, conn: _Conn, template: ProtoMessageFetchResult, log_id: int) -> bytes:
         result = ProtoMessageFetchResult()
         result.CopyFrom(template)
-        result.cursor = str(conn.next_batch)
-        result.internal_ext = f"fake_ext:{conn.room_id}:{conn.next_batch}"
+        cursor = self._cursor_base + conn.next_batch
+        result.cursor = str(cursor)
+        result.internal_ext = f"fake_ext:{conn.room_id}:{cursor}"
         result.need_ack = self.need_ack
         result.now = int(time.time() * 1000)
         frame = WebcastPushFrame(
