@@ -115,7 +115,7 @@ class Connector:
         """
         s = self.settings
         retrying = tenacity.Retrying(
-            stop=tenacity.stop_after_attempt(s.connect_attempts),
+            stop=lambda state: state.attempt_number >= s.connect_attempts or self._asked_too_long(state),
             wait=self._backoff,
             retry=tenacity.retry_if_exception(is_transient),
             sleep=self._sleep,
@@ -128,13 +128,27 @@ class Connector:
         return retrying(self._open_once, room_id, cursor, internal_ext)
 
     def _backoff(self, state: tenacity.RetryCallState) -> float:
+        """Exponential backoff with jitter, never shorter than what the server asked (Retry-After)."""
         s = self.settings
         wait = tenacity.wait_exponential_jitter(
             multiplier=s.backoff_initial, max=s.backoff_max, jitter=s.backoff_initial
         )
         seconds = float(wait(state))
-        asked = getattr(state.outcome.exception() if state.outcome else None, "retry_after", None)
-        return min(max(seconds, float(asked)), s.backoff_max) if asked else seconds
+        asked = _asked_wait(state)
+        return max(seconds, asked) if asked is not None else seconds
+
+    def _asked_too_long(self, state: tenacity.RetryCallState) -> bool:
+        """Stop retrying when the server asks for a longer wait than ``backoff_max``.
+
+        Retrying sooner than asked would only prolong a rate limit; the error, which carries
+        ``retry_after``, is raised to the caller instead.
+        """
+        asked = _asked_wait(state)
+        if asked is None or asked <= self.settings.backoff_max:
+            return False
+        log.warning("the server asked to wait %.1f s before retrying (over backoff_max, %.1f s): giving up",
+                    asked, self.settings.backoff_max)
+        return True
 
     def _sleep(self, seconds: float) -> None:
         """Wait between attempts in slices, so a stop is honoured within ``poll_interval``."""
@@ -196,3 +210,9 @@ class Connector:
         interval = s.heartbeat_interval or min(conn.ping_interval or s.default_heartbeat, s.max_heartbeat)
         log.debug("entered room %d (%s); heartbeat every %.2f s", conn.room_id, conn.target.mode, interval)
         return LiveConnection(conn, interval, self.stats)
+
+
+def _asked_wait(state: tenacity.RetryCallState) -> float | None:
+    """The wait the last failure asked for (its ``retry_after``, e.g. a 429's Retry-After), or None."""
+    asked = getattr(state.outcome.exception() if state.outcome else None, "retry_after", None)
+    return float(asked) if isinstance(asked, (int, float)) and asked > 0 else None

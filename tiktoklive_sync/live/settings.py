@@ -31,7 +31,8 @@ class LiveSettings:
         connect_timeout: the TCP/TLS connect and WebSocket handshake limit.
         connect_attempts: tries per (re)connection before the error is raised (1 = no retry).
         backoff_initial: the first wait between tries; it doubles (with jitter) up to ``backoff_max``.
-        backoff_max: the longest wait between tries.
+        backoff_max: the longest wait between tries. A server that asks for a longer wait
+            (a 429's ``Retry-After``) is not retried: its error is raised, with ``retry_after``.
         poll_interval: how often the loop looks at :meth:`~LiveClient.stop` (also the recv slice).
         reconnect: replace a connection that drops (False: the iterator ends instead).
         dedupe_size: how many delivered msg_ids are remembered to drop repeats.
