@@ -10,6 +10,24 @@ import pytest
 TESTS = Path(__file__).resolve().parent
 REALDATA = TESTS / "data" / "realdata"
 
+# --- hypothesis profiles (fuzz tests, tests/test_fuzz_*.py) ---------------------------------
+# "ci" is loaded by default: 2,000 examples per property, no deadline (the CI box is small and
+# noisy; the fuzz tests guard against hangs themselves). "long" runs 20,000 per property:
+#     python -m pytest tests/test_fuzz_*.py --hypothesis-profile=long
+# (the option comes with hypothesis's pytest plugin and is applied after this file loads).
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+settings.register_profile(
+    "ci",
+    max_examples=2000,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.register_profile("long", parent=settings.get_profile("ci"), max_examples=20_000)
+settings.load_profile("ci")
+# --- end of hypothesis profiles ---------------------------------------------------------------
+
 
 def _shared_dir() -> Path:
     env = os.environ.get("TIKTOKLIVE_SHARED")

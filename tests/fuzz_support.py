@@ -1,0 +1,464 @@
+"""What the fuzz tests (``test_fuzz_*.py``) share: hostile values, mutations of real inputs, canned
+HTTP answers served without sockets, and the checks every outcome must pass.
+
+The property all fuzz tests assert: a parser returns a valid result or raises a named
+``TikTokLiveError`` subclass whose message reads; nothing else escapes (no KeyError, TypeError,
+IndexError, AttributeError, UnicodeError, RecursionError, bare ValueError) and no call hangs.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import signal
+import struct
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import requests
+from hypothesis import strategies as st
+from requests.adapters import BaseAdapter
+from requests.structures import CaseInsensitiveDict
+from requests.utils import get_encoding_from_headers
+
+import tiktoklive_sync as tls
+from tiktoklive_sync.errors import TikTokLiveError
+
+T = TypeVar("T")
+
+#: a single parser call taking this long on inputs of a few KiB is a hang, not slowness
+HANG_SECONDS = 20.0
+
+
+# -- the checks ------------------------------------------------------------------------------
+
+
+class Hang(AssertionError):
+    """A parser call did not return within HANG_SECONDS."""
+
+
+@contextmanager
+def no_hang(seconds: float = HANG_SECONDS) -> Iterator[None]:
+    """Fail with :class:`Hang` if the block runs longer than ``seconds`` (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def alarm(signum: int, frame: Any) -> None:
+        raise Hang(f"a parser call ran for more than {seconds:g} s: a hang")
+
+    previous = signal.signal(signal.SIGALRM, alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def check_error(exc: TikTokLiveError) -> None:
+    """A named error is usable: its message renders, it carries the documented attributes."""
+    text = str(exc)
+    assert text.strip(), f"{type(exc).__name__} has an empty message"
+    repr(exc)
+    assert exc.status is None or isinstance(exc.status, int)
+    assert isinstance(exc.excerpt, str) and len(exc.excerpt) <= 210
+
+
+def outcome(call: Callable[[], T], *, allowed: tuple[type[BaseException], ...] = ()) -> T | TikTokLiveError:
+    """Run ``call`` under the hang guard; return its result or the TikTokLiveError it raised.
+
+    Any other exception propagates (and fails the test) unless it is one of ``allowed``, which is
+    returned like a named error.
+    """
+    try:
+        with no_hang():
+            return call()
+    except TikTokLiveError as exc:
+        check_error(exc)
+        return exc
+    except allowed as exc:  # type: ignore[misc]
+        return exc  # type: ignore[return-value]
+
+
+# -- hostile JSON ----------------------------------------------------------------------------
+
+
+class Raw:
+    """JSON text that ``json.dumps`` cannot make (deep nesting, numbers beyond int's text limit).
+
+    ``text`` goes verbatim into the serialized JSON; ``value`` (built on demand, so hypothesis
+    never has to print a 100,000-deep list) is what an in-memory parser gets.
+    """
+
+    def __init__(self, label: str, text: str, make: Callable[[], Any] = lambda: None) -> None:
+        self.label, self.text, self._make = label, text, make
+
+    @property
+    def value(self) -> Any:
+        return self._make()
+
+    def __repr__(self) -> str:
+        return f"Raw({self.label})"
+
+
+def nested_list(depth: int) -> Any:
+    """``[[[...]]]`` ``depth`` levels deep, built without recursion."""
+    value: list[Any] = []
+    for _ in range(depth - 1):
+        value = [value]
+    return value
+
+
+def nested_dict(depth: int) -> Any:
+    """``{"a": {"a": ... null}}`` ``depth`` levels deep, built without recursion."""
+    value: Any = None
+    for _ in range(depth):
+        value = {"a": value}
+    return value
+
+
+def deep(depth: int, opener: str = "[") -> Raw:
+    """Arrays (``[``) or objects (``{``) nested ``depth`` levels deep."""
+    if opener == "[":
+        return Raw(f"{depth} nested arrays", "[" * depth + "]" * depth, lambda: nested_list(depth))
+    return Raw(f"{depth} nested objects", '{"a":' * depth + "null" + "}" * depth, lambda: nested_dict(depth))
+
+
+ODD_STRINGS = [
+    "", " ", "0", "-1", "--1", "-", "+5", "1.5", "1e5", "2", "4", "7451132632405510917",
+    "18446744073709551616", "NaN", "Infinity", "null", "true", "{}", "[]", "\u0663\u0664",
+    "\u00b2", "\u00b9\u00b2", "1" * 5000, "-" + "9" * 5000, "\ud800", "\x00", "<script>",
+    "</script>", "https://web.example.test/login", "user_not_found", "gzip", "msToken",
+]
+ODD_NUMBERS = [0, 1, -1, 2, 4, 19881007, 4003110, 2**31, 2**53 + 1, 2**63, -(2**63), 2**64, 10**30,
+               0.5, -0.0, 1e308, float("inf"), float("-inf"), float("nan")]
+RAW_VALUES = [
+    deep(50), deep(990), deep(1000), deep(3000), deep(100_000), deep(2000, "{"),
+    Raw("5000 digits", "1" * 5000, lambda: float("inf")),
+    Raw("-5000 digits", "-" + "1" * 5000, lambda: float("-inf")),
+    Raw("1e999", "1e999", lambda: float("inf")),
+    Raw("-1e999", "-1e999", lambda: float("-inf")),
+]
+
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.sampled_from(ODD_NUMBERS),
+    st.integers(min_value=-(2**70), max_value=2**70),
+    st.floats(),
+    st.sampled_from(ODD_STRINGS),
+    st.text(max_size=12),
+)
+#: any JSON value, hostile ones favoured (Raw for what json.dumps cannot produce)
+hostile = st.one_of(
+    scalars,
+    st.lists(scalars, max_size=3),
+    st.dictionaries(st.text(max_size=6), scalars, max_size=3),
+    st.sampled_from(RAW_VALUES),
+)
+#: keys the parsers look for, so an added key reaches their branches
+KEYS = ["data", "status_code", "statusCode", "message", "prompts", "gifts", "user", "roomId", "status",
+        "liveRoom", "LiveRoom", "liveRoomUserInfo", "uniqueId", "alive", "room_id", "room_id_str", "id",
+        "id_str", "owner", "stream_url", "response", "signedUrl", "userAgent", "code", "__DEFAULT_SCOPE__",
+        "webapp.user-detail", "userInfo", "limit_label"]
+
+arbitrary_json = st.recursive(
+    scalars,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.sampled_from(KEYS) | st.text(max_size=6), inner,
+                                                                 max_size=4),
+    max_leaves=12,
+)
+
+
+def materialize(value: Any) -> Any:
+    """Replace every Raw by its in-memory value (what ``json.loads`` would have made, or close)."""
+    if isinstance(value, Raw):
+        return value.value
+    if isinstance(value, dict):
+        return {k: materialize(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [materialize(v) for v in value]
+    return value
+
+
+def dumps(value: Any) -> str:
+    """Serialize to (ASCII) JSON text, writing each Raw's text verbatim (NaN/Infinity as Python does)."""
+    raws: list[str] = []
+
+    def default(obj: Any) -> str:
+        if isinstance(obj, Raw):
+            raws.append(obj.text)
+            return f"\x00raw{len(raws) - 1}\x00"
+        raise TypeError(type(obj).__name__)
+
+    text = json.dumps(value, default=default)
+    for index, raw in enumerate(raws):
+        text = text.replace(f'"\\u0000raw{index}\\u0000"', raw, 1)
+    return text
+
+
+def json_bytes(value: Any) -> bytes:
+    """:func:`dumps` as the UTF-8 bytes of an HTTP body."""
+    return dumps(value).encode("ascii")
+
+
+def _children(node: Any) -> list[Any]:
+    return list(node) if isinstance(node, dict) else list(range(len(node)))
+
+
+# Strategies are built once: creating a fresh strategy per draw (st.sampled_from(keys)) costs
+# hypothesis a validation each time, which dominated the run time. Indexes are drawn from one
+# fixed range and reduced modulo the size at hand.
+_INDEX = st.integers(min_value=0, max_value=2**20)
+_DESCEND = st.integers(min_value=0, max_value=3)
+_COUNT = {n: st.integers(min_value=1, max_value=n) for n in range(1, 9)}
+_DICT_OPS = st.sampled_from(["replace", "drop", "add", "empty", "to_list"])
+_LIST_OPS = st.sampled_from(["replace", "drop", "insert", "empty", "to_dict", "repeat"])
+_SCALAR_OPS = st.sampled_from(["replace", "replace", "stringify", "wrap"])
+_NEW_KEYS = st.sampled_from(KEYS) | st.text(max_size=6)
+
+
+def _pick(draw: st.DrawFn, items: list[T]) -> T:
+    return items[draw(_INDEX) % len(items)]
+
+
+def _mutate_once(draw: st.DrawFn, node: Any, depth: int = 0) -> Any:
+    """One mutation somewhere in ``node``: walk down a random path, change what is there.
+
+    Only the containers on the path are copied, so mutating a large capture stays cheap.
+    """
+    if isinstance(node, (dict, list)) and node and depth < 12 and draw(_DESCEND) > 0:
+        key = _pick(draw, _children(node))
+        copy = dict(node) if isinstance(node, dict) else list(node)
+        copy[key] = _mutate_once(draw, node[key], depth + 1)
+        return copy
+    if isinstance(node, dict):
+        op = draw(_DICT_OPS)
+        if op == "drop" and node:
+            copy = dict(node)
+            del copy[_pick(draw, list(node))]
+            return copy
+        if op == "add":
+            return {**node, draw(_NEW_KEYS): draw(hostile)}
+        if op == "empty":
+            return {}
+        if op == "to_list":
+            return list(node.values())
+    elif isinstance(node, list):
+        op = draw(_LIST_OPS)
+        if op == "drop" and node:
+            index = draw(_INDEX) % len(node)
+            return node[:index] + node[index + 1 :]
+        if op == "insert":
+            index = draw(_INDEX) % (len(node) + 1)
+            return [*node[:index], draw(hostile), *node[index:]]
+        if op == "empty":
+            return []
+        if op == "to_dict":
+            return {str(i): v for i, v in enumerate(node)}
+        if op == "repeat" and node:
+            return node + node[:1] * draw(_COUNT[3])
+    else:
+        op = draw(_SCALAR_OPS)
+        if op == "stringify":
+            return str(node)
+        if op == "wrap":
+            return [node]
+    return draw(hostile)
+
+
+@st.composite
+def mutated_json(draw: st.DrawFn, base: Any, max_mutations: int = 4) -> Any:
+    """``base`` (a real or TikTok-shaped JSON value) with 1..max_mutations mutations."""
+    value = base
+    for _ in range(draw(_COUNT[max_mutations])):
+        value = _mutate_once(draw, value)
+    return value
+
+
+# -- mutated bytes ---------------------------------------------------------------------------
+
+_BYTE_OPS = st.sampled_from(["flip", "set", "truncate", "insert", "delete", "duplicate"])
+_BIT = st.integers(min_value=0, max_value=7)
+_BYTE = st.sampled_from([0x00, 0xFF, 0x7F, 0x80, 0x08, 0x0A, 0x12, 0x22, 0x3C, 0x7B, 0x5B]) | st.integers(0, 255)
+_SPAN = st.integers(min_value=1, max_value=64)
+_INSERTS = {n: st.binary(min_size=1, max_size=n) for n in (4, 16, 64)}
+
+
+@st.composite
+def mutated_bytes(draw: st.DrawFn, base: bytes, max_mutations: int = 4, max_insert: int = 16) -> bytes:
+    """``base`` with 1..max_mutations byte flips, overwrites, truncations, insertions, deletions."""
+    data = bytearray(base)
+    for _ in range(draw(_COUNT[max_mutations])):
+        op = draw(_BYTE_OPS)
+        at = draw(_INDEX) % (len(data) or 1)
+        if op == "flip" and data:
+            data[at] ^= 1 << draw(_BIT)
+        elif op == "set" and data:
+            data[at] = draw(_BYTE)
+        elif op == "truncate":
+            del data[at:]
+        elif op == "insert":
+            data[at:at] = draw(_INSERTS[max_insert])
+        elif op == "delete":
+            del data[at : at + draw(_SPAN)]
+        elif op == "duplicate":
+            data[at:at] = data[at : at + draw(_SPAN)]
+    return bytes(data)
+
+
+# -- canned HTTP answers, no sockets ---------------------------------------------------------
+
+HEADER_TEXT = st.text(st.characters(max_codepoint=255, blacklist_characters="\r\n"), max_size=24)
+JSON_CONTENT_TYPES = ["application/json", "application/json; charset=utf-8", "text/html", "",
+                      "text/plain; charset=latin-1", "application/json; charset=utf-16", "application/json; charset=idna"]
+HTML_CONTENT_TYPES = ["text/html; charset=utf-8", "text/html", "", "text/html; charset=iso-8859-1",
+                      "text/html; charset=utf-16", "text/html; charset=idna", "text/html; charset=punycode",
+                      "text/html; charset=rot13", "text/html; charset=base64", "text/html; charset=nonsense",
+                      "text/html; charset=utf_7", "text/html; charset=uu", "text/html; charset=zlib"]
+STATUSES = [200] * 8 + [201, 204, 206, 299, 300, 304, 400, 401, 403, 404, 429, 500, 502, 503, 504, 100, 999]
+LOGIN_PAGES = ["https://web.example.test/login?redirect_url=x", "https://web.example.test/foo/login/",
+               "https://web.example.test/LOGIN"]
+LOGIN_URLS = [*LOGIN_PAGES, "https://web.example.test/loginx"]  # the last is not a login page
+
+
+_URLS = st.sampled_from([None, None, None, None, None, None, *LOGIN_URLS])
+_STATUSES = st.sampled_from(STATUSES)
+
+
+@dataclass
+class Answer:
+    """One canned HTTP answer."""
+
+    body: bytes
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+    url: str | None = None  # the final URL (after redirects); None: the request's URL
+
+
+def answers(bodies: st.SearchStrategy[bytes], content_types: list[str] = JSON_CONTENT_TYPES,
+            extra_headers: st.SearchStrategy[dict[str, str]] | None = None) -> st.SearchStrategy[Answer]:
+    """HTTP answers around ``bodies``: mostly 200, sometimes odd statuses, charsets, login URLs."""
+    headers = st.fixed_dictionaries({"Content-Type": st.sampled_from(content_types) | HEADER_TEXT})
+    if extra_headers is not None:
+        headers = st.builds(lambda base, extra: {**base, **extra}, headers, extra_headers)
+    return st.builds(Answer, bodies, _STATUSES, headers, _URLS)
+
+
+def usable(answer: Answer) -> bool:
+    """True if a route may read data from ``answer``: a 2xx that is not a login page."""
+    return 200 <= answer.status < 300 and answer.url not in LOGIN_PAGES
+
+
+class CannedAdapter(BaseAdapter):
+    """A requests transport that answers every request with the next canned :class:`Answer`.
+
+    Mount it on a Session (``session.mount("https://", adapter)``) and the real route runs end to
+    end with no socket. The last answer is repeated once the queue runs dry.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.queue: list[Answer] = []
+        self.requests: list[requests.PreparedRequest] = []
+
+    def serve(self, *queue: Answer) -> None:
+        self.queue = list(queue)
+        self.requests = []
+
+    def send(self, request: requests.PreparedRequest, stream: bool = False, timeout: Any = None,
+             verify: Any = True, cert: Any = None, proxies: Any = None) -> requests.Response:
+        assert timeout is not None, f"a request was sent without a timeout: {request.url}"
+        assert verify is not False, "a request was sent with TLS verification off"
+        self.requests.append(request)
+        answer = self.queue.pop(0) if len(self.queue) > 1 else self.queue[0]
+        response = requests.Response()
+        response.status_code = answer.status
+        response._content = answer.body
+        response._content_consumed = True
+        response.headers = CaseInsensitiveDict(answer.headers)
+        response.encoding = get_encoding_from_headers(response.headers)
+        response.url = answer.url or request.url or ""
+        response.reason = "Fuzzed"
+        response.request = request
+        response.connection = self
+        return response
+
+    def close(self) -> None:
+        pass
+
+
+@functools.cache
+def canned_session() -> tuple[tls.Session, CannedAdapter]:
+    """A Session (against the test endpoints, no retries, no sign key) whose every request is canned."""
+    from test_routes_payloads import make_session
+
+    session = make_session()
+    session.trust_env = False  # no proxy look-ups in the environment: nothing leaves the process
+    adapter = CannedAdapter()
+    session.mount("https://", adapter)
+    session.mount("http://", adapter)
+    return session, adapter
+
+
+def run_route(route: Callable[..., T], *args: Any, answer: Answer | list[Answer], **kwargs: Any) -> T | TikTokLiveError:
+    """Call ``route(session, *args, **kwargs)`` with ``answer`` (or a queue of answers) canned."""
+    session, adapter = canned_session()
+    adapter.serve(*(answer if isinstance(answer, list) else [answer]))
+    return outcome(lambda: route(session, *args, **kwargs))
+
+
+# -- real inputs -----------------------------------------------------------------------------
+
+TESTS = Path(__file__).resolve().parent
+REALDATA = TESTS / "data" / "realdata"
+
+
+@functools.cache
+def real_gift_list() -> dict[str, Any]:
+    """The real gift list capture (a whole ``/webcast/gift/list/`` answer)."""
+    return json.loads((REALDATA / "gift_list_jwjava_2024-01-05.json").read_text("utf-8"))
+
+
+@functools.cache
+def real_messages() -> tuple[tuple[str, bytes], ...]:
+    """``(method, payload)`` for every real message capture (the method from the file name)."""
+    out = []
+    for path in sorted(REALDATA.glob("msg_*.bin")):
+        # msg_jwjava_<source>_<Method>_<n>.bin
+        method = path.stem.split("_", 3)[3].rsplit("_", 1)[0]
+        out.append((method, path.read_bytes()))
+    return tuple(out)
+
+
+def read_frames(path: Path, count: int) -> list[bytes]:
+    """The first ``count`` frames of a bench ``frames.bin`` (uint32 big-endian length prefixes)."""
+    frames: list[bytes] = []
+    with path.open("rb") as handle:
+        while len(frames) < count:
+            prefix = handle.read(4)
+            if len(prefix) < 4:
+                break
+            (size,) = struct.unpack(">I", prefix)
+            frames.append(handle.read(size))
+    return frames
+
+
+def read_all_properties(value: Any, depth: int = 0) -> None:
+    """Read every property of an event and of the views it hands out, their reprs, and to_dict."""
+    for cls in type(value).__mro__:
+        for name, attr in vars(cls).items():
+            if isinstance(attr, property):
+                inner = getattr(value, name)
+                if depth < 2:
+                    for item in inner if isinstance(inner, (list, tuple)) else [inner]:
+                        if type(item).__module__ == "tiktoklive_sync.live.views":
+                            read_all_properties(item, depth + 1)
+    repr(value)
+    if hasattr(value, "to_dict"):
+        value.to_dict()
