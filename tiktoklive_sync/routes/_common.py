@@ -180,7 +180,7 @@ def body_text(response: requests.Response) -> str:
     encoding = match.group(1) if match else "utf-8"
     try:
         return response.content.decode(encoding, errors="replace")
-    except LookupError:
+    except (LookupError, UnicodeError):  # unknown / non-text codecs, codecs that ignore errors=
         return response.content.decode("utf-8", errors="replace")
 
 
