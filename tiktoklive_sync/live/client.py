@@ -169,6 +169,8 @@ class LiveClient(Handlers):
         The push socket is shut down at once (no locks taken, so a signal handler may call this);
         the iterator then ends with a DisconnectEvent, at the latest within ``poll_interval``
         seconds, or as soon as an HTTP request in flight (room lookup, sign server) returns.
+        A stop while no run is in progress ends the next :meth:`events` / :meth:`run` at once
+        (so a stop that races a worker thread's start is never lost); each stop ends one run.
         """
         self._stopping = True
         live = self._live
@@ -177,7 +179,7 @@ class LiveClient(Handlers):
 
     @property
     def stopping(self) -> bool:
-        """True after :meth:`stop` until the next :meth:`events` starts."""
+        """True after :meth:`stop` until the run it stopped has ended."""
         return self._stopping
 
     def close(self) -> None:
@@ -217,16 +219,18 @@ class LiveClient(Handlers):
         if self._running:
             raise RuntimeError("this LiveClient is already running; use one events()/run() at a time")
         self._running = True
-        self._stopping = False
         try:
             yield from self._loop()
         finally:
             self._close_connection()
+            self._stopping = False  # the stop (if any) has done its job: the client may run again
             self._running = False
 
     # -- the loop ---------------------------------------------------------------------------------
 
     def _loop(self) -> Iterator[Event]:
+        if self._stopping:  # stopped before the run began
+            return
         room_id = self.resolve_room_id()
         if not fetch_is_live(self.session, room_id=room_id):
             who = f"@{self.unique_id}" if self.unique_id else "The creator"
