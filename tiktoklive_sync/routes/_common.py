@@ -151,7 +151,7 @@ def read_json(response: requests.Response, error: type[TikTokLiveError], what: s
     raise_for_status(response, error, what)
     try:
         return json.loads(response.content)
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:  # RecursionError: nested too deep
         raise error(
             f"TikTok's answer to {what} is not JSON (a captcha or block page?).",
             status=response.status_code,
@@ -209,7 +209,7 @@ def read_script_json(
         )
     try:
         return json.loads(match.group(1))
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:  # RecursionError: nested too deep to parse
         raise error(
             f"The {script_id} data of the page for {what} is not JSON (a captcha?).",
             status=response.status_code,
