@@ -56,7 +56,10 @@ def as_int(value: Any, default: int = 0) -> int:
     if isinstance(value, str):
         text = value.strip()
         if text.lstrip("-").isdigit() and text.isascii():
-            return int(text)
+            try:
+                return int(text)
+            except ValueError:  # "--1", or more digits than int() converts (sys.get_int_max_str_digits)
+                return default
     return default
 
 
