@@ -18,8 +18,8 @@ import json
 import logging
 import os
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 import requests
 
@@ -43,6 +43,7 @@ __all__ = ["Signer", "SignedFetch", "SignedUrl", "WebcastPlatform"]
 log = logging.getLogger("tiktoklive_sync")
 
 Reason = SignAPIError.ErrorReason
+_Text = TypeVar("_Text", str, bytes)
 #: query parameters a sign server must never see in a URL it signs (it adds fresh ones)
 _STRIP_FROM_SIGNED = {"X-Bogus", "X-Gnarly", "msToken", "_signature"}
 
@@ -162,28 +163,45 @@ class Signer:
         requests puts the full URL (whose query may carry ``session_id``) into its messages; the copy
         keeps the class (so ``except requests.Timeout`` still matches ``__cause__``) but not the secrets.
         """
-        text = str(exc)
-        for secret in (self.session.session_id, self.session.sign_api_key):
-            if secret:
-                text = text.replace(secret, redact(secret))
+        text = self.scrub(str(exc))
         try:
             clean = type(exc)(text)
         except TypeError:  # an exception class with an unusual signature
             clean = requests.ConnectionError(text)
         return clean
 
+    def scrub(self, data: _Text) -> _Text:
+        """Return ``data`` with the Session's session id and API key masked (as :func:`redact` does).
+
+        Applied to whatever the sign server says before it goes into an exception, so a server
+        that echoes the key or the session id back cannot put them into a user's traceback.
+        """
+        for secret in (self.session.session_id, self.session.sign_api_key):
+            if not secret:
+                continue
+            for form in {secret, quote(secret, safe="")}:
+                if isinstance(data, bytes):
+                    data = data.replace(form.encode("utf-8"), redact(secret).encode("utf-8"))
+                else:
+                    data = data.replace(form, redact(secret))
+        return data
+
+    def _ids(self, response: requests.Response) -> dict[str, Any]:
+        """The sign server's debug ids, as keyword arguments for SignAPIError."""
+        return {k: self.scrub(v) if v else v for k, v in _sign_ids(response).items()}
+
     def _check_common(self, response: requests.Response, what: str) -> None:
         """Raise the named error for a 429 / 402 / 403 answer."""
-        ids = _sign_ids(response)
+        ids = self._ids(response)
         status = response.status_code
         if status == 429:
             message = f"The sign server rate-limited {what}."
             if not os.environ.get("SIGN_SERVER_MESSAGE_DISABLED"):
                 data = _json_or_none(response)
                 if isinstance(data, dict) and isinstance(data.get("message"), str):
-                    message += f" It says: {data['message'][:300]}"
+                    message += f" It says: {self.scrub(data['message'])[:300]}"
                     if isinstance(data.get("limit_label"), str):
-                        message += f" (limit {data['limit_label']})"
+                        message += f" (limit {self.scrub(data['limit_label'])[:100]})"
             raise SignatureRateLimitError(message, retry_after=retry_after_seconds(response), status=429, **ids)
         if status == 402 or status == 403:
             raise PremiumEndpointError(f"{what} is a premium sign server feature.", status=status, **ids)
@@ -255,11 +273,11 @@ class Signer:
         params = {k: v for k, v in params.items() if v is not None}
         response = self._send("GET", "/webcast/fetch", params=params, retry=True)
         self._check_common(response, "the WebSocket bootstrap (/webcast/fetch)")
-        ids = _sign_ids(response)
+        ids = self._ids(response)
         if response.status_code != 200:
             raise SignAPIError(
                 "The sign server could not fetch the room's first webcast response.",
-                reason=Reason.SIGN_NOT_200, status=response.status_code, body=response.content, **ids,
+                reason=Reason.SIGN_NOT_200, status=response.status_code, body=self.scrub(response.content), **ids,
             )
         if not response.content:
             raise SignAPIError(
@@ -309,20 +327,20 @@ class Signer:
         response = self._send("POST", "/webcast/sign_url", params={"client": self.client_name}, json_body=body)
         self._check_common(response, "URL signing")
         data = _json_or_none(response)
-        ids = _sign_ids(response)
+        ids = self._ids(response)
         if isinstance(data, dict) and data.get("code") == 403:
             raise PremiumEndpointError("URL signing is a premium sign server feature.", status=403, **ids)
         if response.status_code != 200 or not isinstance(data, dict):
             raise UnexpectedSignatureError(
                 "The sign server did not return a signature.", reason=Reason.SIGN_NOT_200,
-                status=response.status_code, body=response.content, **ids,
+                status=response.status_code, body=self.scrub(response.content), **ids,
             )
         inner = data.get("response")
         signed = inner.get("signedUrl") if isinstance(inner, dict) else None
         if not isinstance(signed, str) or "msToken" not in signed:
             raise SignatureMissingTokensError(
                 "The sign server's answer holds no signed URL with an msToken.", status=200,
-                body=response.content, **ids,
+                body=self.scrub(response.content), **ids,
             )
         agent = inner.get("userAgent") if isinstance(inner, dict) else None
         return SignedUrl(url=signed, user_agent=agent if isinstance(agent, str) else s.profile.user_agent, raw=data)
@@ -350,7 +368,7 @@ class Signer:
         if response.status_code != 200 or not isinstance(data, dict):
             raise SignAPIError(
                 "The sign server did not accept the chat message.", reason=Reason.SIGN_NOT_200,
-                status=response.status_code, body=response.content,
+                status=response.status_code, body=self.scrub(response.content),
             )
         return data
 

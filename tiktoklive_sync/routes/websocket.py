@@ -77,7 +77,7 @@ def fetch_signed_websocket(
         raise UnexpectedSignatureError(
             "The sign server's webcast response is not a ProtoMessageFetchResult (protobuf).",
             status=200,
-            body=fetched.body,
+            body=session.signer.scrub(fetched.body),
             log_id=fetched.log_id,
         ) from exc
     if fetched.room_id is not None and fetched.room_id != rid:
