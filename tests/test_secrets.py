@@ -10,6 +10,7 @@ routes), test_signer.py (the signer's rules) and test_tls.py (certificates).
 from __future__ import annotations
 
 import logging
+import threading
 import traceback
 from collections.abc import Iterator
 from pathlib import Path
@@ -215,3 +216,35 @@ def test_a_sign_server_that_echoes_the_api_key_in_an_unusable_200_does_not_get_i
         tls.fetch_signed_websocket(s, 7_300_000_000_000_000_001, authenticated=False)
     assert leaks([printed(caught.value)]) == []
     assert "over quota" in printed(caught.value)
+
+
+# -- TLS on the WebSocket side: a push server with a bad certificate is refused ----------------------
+
+
+@pytest.fixture
+def untrusted_wss() -> Iterator[str]:
+    import ssl
+
+    import trustme
+    from websockets.sync.server import serve
+
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    trustme.CA().issue_cert("127.0.0.1").configure_cert(context)  # a CA nobody trusts
+    server = serve(lambda ws: ws.close(), "127.0.0.1", 0, ssl=context)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"wss://127.0.0.1:{server.socket.getsockname()[1]}/webcast/im/ws_proxy/ws_reuse_supplement/"
+    finally:
+        server.shutdown()
+        thread.join(5)
+
+
+def test_a_push_server_with_an_untrusted_certificate_is_refused(fake, untrusted_wss):
+    fake.ws_direct_url = untrusted_wss
+    with logged_in_session(fake) as s:
+        with tls.LiveClient("someone", session=s, connect="direct", connect_attempts=2, **FAST) as client:
+            with pytest.raises(ConnectionError) as caught:
+                list(client.events())
+    assert "certificate verify failed" in str(caught.value)
+    assert client.stats.connections == 0
