@@ -138,7 +138,7 @@ ODD_STRINGS = [
 ODD_NUMBERS = [0, 1, -1, 2, 4, 19881007, 4003110, 2**31, 2**53 + 1, 2**63, -(2**63), 2**64, 10**30,
                0.5, -0.0, 1e308, float("inf"), float("-inf"), float("nan")]
 RAW_VALUES = [
-    deep(50), deep(990), deep(1000), deep(3000), deep(100_000), deep(2000, "{"),
+    deep(50), deep(990), deep(1000), deep(3000), deep(20_000), deep(2000, "{"),
     Raw("5000 digits", "1" * 5000, lambda: float("inf")),
     Raw("-5000 digits", "-" + "1" * 5000, lambda: float("-inf")),
     Raw("1e999", "1e999", lambda: float("inf")),
@@ -148,31 +148,42 @@ RAW_VALUES = [
 scalars = st.one_of(
     st.none(),
     st.booleans(),
-    st.sampled_from(ODD_NUMBERS),
-    st.integers(min_value=-(2**70), max_value=2**70),
+    st.sampled_from(ODD_NUMBERS + ODD_STRINGS),
+    st.integers(),
     st.floats(),
-    st.sampled_from(ODD_STRINGS),
-    st.text(max_size=12),
-)
-#: any JSON value, hostile ones favoured (Raw for what json.dumps cannot produce)
-hostile = st.one_of(
-    scalars,
-    st.lists(scalars, max_size=3),
-    st.dictionaries(st.text(max_size=6), scalars, max_size=3),
-    st.sampled_from(RAW_VALUES),
+    st.text(max_size=8),
 )
 #: keys the parsers look for, so an added key reaches their branches
 KEYS = ["data", "status_code", "statusCode", "message", "prompts", "gifts", "user", "roomId", "status",
         "liveRoom", "LiveRoom", "liveRoomUserInfo", "uniqueId", "alive", "room_id", "room_id_str", "id",
         "id_str", "owner", "stream_url", "response", "signedUrl", "userAgent", "code", "__DEFAULT_SCOPE__",
         "webapp.user-detail", "userInfo", "limit_label"]
+_NEW_KEYS = st.sampled_from(KEYS) | st.text(max_size=6)
+_UP_TO_3 = st.integers(min_value=0, max_value=3)
 
-arbitrary_json = st.recursive(
+
+# Small containers drawn item by item: cheaper for hypothesis than st.lists / st.dictionaries,
+# which spend time on unique keys and discard many attempts as invalid.
+@st.composite
+def _small_list(draw: st.DrawFn, items: st.SearchStrategy[Any]) -> list[Any]:
+    return [draw(items) for _ in range(draw(_UP_TO_3))]
+
+
+@st.composite
+def _small_dict(draw: st.DrawFn, values: st.SearchStrategy[Any]) -> dict[str, Any]:
+    return {draw(_NEW_KEYS): draw(values) for _ in range(draw(_UP_TO_3))}
+
+
+#: one JSON value to put somewhere: mostly scalars, some small containers, sometimes a Raw
+hostile = st.one_of(
     scalars,
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.sampled_from(KEYS) | st.text(max_size=6), inner,
-                                                                 max_size=4),
-    max_leaves=12,
+    scalars,
+    _small_list(scalars),
+    _small_dict(scalars),
+    st.sampled_from(RAW_VALUES),
 )
+#: a whole JSON document of any shape (up to three levels; the mutated real inputs go deeper)
+arbitrary_json = st.one_of(hostile, _small_list(hostile), _small_dict(hostile))
 
 
 def materialize(value: Any) -> Any:
@@ -220,22 +231,27 @@ _COUNT = {n: st.integers(min_value=1, max_value=n) for n in range(1, 9)}
 _DICT_OPS = st.sampled_from(["replace", "drop", "add", "empty", "to_list"])
 _LIST_OPS = st.sampled_from(["replace", "drop", "insert", "empty", "to_dict", "repeat"])
 _SCALAR_OPS = st.sampled_from(["replace", "replace", "stringify", "wrap"])
-_NEW_KEYS = st.sampled_from(KEYS) | st.text(max_size=6)
 
 
 def _pick(draw: st.DrawFn, items: list[T]) -> T:
     return items[draw(_INDEX) % len(items)]
 
 
-def _mutate_once(draw: st.DrawFn, node: Any, depth: int = 0) -> Any:
+def _mutate_once(draw: st.DrawFn, node: Any, in_memory: bool, depth: int = 0) -> Any:
     """One mutation somewhere in ``node``: walk down a random path, change what is there.
 
     Only the containers on the path are copied, so mutating a large capture stays cheap.
+    ``in_memory``: new values are made Python values at once (Raw -> its value).
     """
+
+    def new_value() -> Any:
+        value = draw(hostile)
+        return materialize(value) if in_memory else value
+
     if isinstance(node, (dict, list)) and node and depth < 12 and draw(_DESCEND) > 0:
         key = _pick(draw, _children(node))
         copy = dict(node) if isinstance(node, dict) else list(node)
-        copy[key] = _mutate_once(draw, node[key], depth + 1)
+        copy[key] = _mutate_once(draw, node[key], in_memory, depth + 1)
         return copy
     if isinstance(node, dict):
         op = draw(_DICT_OPS)
@@ -244,7 +260,7 @@ def _mutate_once(draw: st.DrawFn, node: Any, depth: int = 0) -> Any:
             del copy[_pick(draw, list(node))]
             return copy
         if op == "add":
-            return {**node, draw(_NEW_KEYS): draw(hostile)}
+            return {**node, draw(_NEW_KEYS): new_value()}
         if op == "empty":
             return {}
         if op == "to_list":
@@ -256,7 +272,7 @@ def _mutate_once(draw: st.DrawFn, node: Any, depth: int = 0) -> Any:
             return node[:index] + node[index + 1 :]
         if op == "insert":
             index = draw(_INDEX) % (len(node) + 1)
-            return [*node[:index], draw(hostile), *node[index:]]
+            return [*node[:index], new_value(), *node[index:]]
         if op == "empty":
             return []
         if op == "to_dict":
@@ -269,15 +285,19 @@ def _mutate_once(draw: st.DrawFn, node: Any, depth: int = 0) -> Any:
             return str(node)
         if op == "wrap":
             return [node]
-    return draw(hostile)
+    return new_value()
 
 
 @st.composite
-def mutated_json(draw: st.DrawFn, base: Any, max_mutations: int = 4) -> Any:
-    """``base`` (a real or TikTok-shaped JSON value) with 1..max_mutations mutations."""
+def mutated_json(draw: st.DrawFn, base: Any, max_mutations: int = 4, in_memory: bool = False) -> Any:
+    """``base`` (a real or TikTok-shaped JSON value) with 1..max_mutations mutations.
+
+    ``in_memory=True`` for parsers fed Python values (no Raw left in the result); else serialize
+    the result with :func:`dumps` / :func:`json_bytes`.
+    """
     value = base
     for _ in range(draw(_COUNT[max_mutations])):
-        value = _mutate_once(draw, value)
+        value = _mutate_once(draw, value, in_memory)
     return value
 
 
@@ -316,7 +336,8 @@ def mutated_bytes(draw: st.DrawFn, base: bytes, max_mutations: int = 4, max_inse
 
 HEADER_TEXT = st.text(st.characters(max_codepoint=255, blacklist_characters="\r\n"), max_size=24)
 JSON_CONTENT_TYPES = ["application/json", "application/json; charset=utf-8", "text/html", "",
-                      "text/plain; charset=latin-1", "application/json; charset=utf-16", "application/json; charset=idna"]
+                      "text/plain; charset=latin-1", "application/json; charset=utf-16",
+                      "application/json; charset=idna"]
 HTML_CONTENT_TYPES = ["text/html; charset=utf-8", "text/html", "", "text/html; charset=iso-8859-1",
                       "text/html; charset=utf-16", "text/html; charset=idna", "text/html; charset=punycode",
                       "text/html; charset=rot13", "text/html; charset=base64", "text/html; charset=nonsense",
