@@ -296,7 +296,9 @@ class Signer:
         return SignedFetch(
             body=response.content,
             cookies=cookies,
-            room_id=int(room_header) if room_header.isdigit() else None,
+            # ASCII digits only ("²".isdigit() is True), and no more than a 64-bit id has
+            room_id=int(room_header) if room_header.isascii() and room_header.isdigit() and len(room_header) <= 20
+            else None,
             log_id=ids["log_id"],
             authenticated=auth,
         )
