@@ -383,5 +383,5 @@ def _sign_ids(response: requests.Response) -> dict[str, Any]:
 def _json_or_none(response: requests.Response) -> Any:
     try:
         return json.loads(response.content)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: nested too deep
         return None
