@@ -25,6 +25,7 @@ from __future__ import annotations
 import atexit
 import logging
 import os
+import subprocess
 import threading
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -220,7 +221,7 @@ class Recording:
         return self._worker.url
 
     @property
-    def process(self) -> Any:
+    def process(self) -> subprocess.Popen[bytes] | None:
         """The current (or last) ffmpeg ``subprocess.Popen``, or None before the first one started."""
         return self._worker.process
 
