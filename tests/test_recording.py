@@ -31,6 +31,8 @@ USER = "recorded_creator"
 @pytest.fixture(autouse=True)
 def no_leftover_ffmpeg() -> Iterator[None]:
     yield
+    workers = [t.name for t in threading.enumerate() if t.name.startswith("tiktoklive-record")]
+    assert workers == [], "a recording's worker thread outlived it"
     if not Path("/proc").is_dir():
         return  # the check reads Linux's /proc; the recordings themselves ran everywhere
     leftovers = []
