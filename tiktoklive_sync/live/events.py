@@ -100,9 +100,15 @@ class Event:
 
     @property
     def created_at(self) -> _dt.datetime | None:
-        """``create_time`` as an aware UTC datetime, or None when the message has no time."""
+        """``create_time`` as an aware UTC datetime, or None when the message has no time (or one
+        beyond what a datetime holds, years 1-9999)."""
         ms = self.create_time
-        return _dt.datetime.fromtimestamp(ms / 1000, tz=_dt.timezone.utc) if ms else None
+        if not ms:
+            return None
+        try:
+            return _dt.datetime.fromtimestamp(ms / 1000, tz=_dt.timezone.utc)
+        except (OverflowError, ValueError, OSError):
+            return None
 
     @property
     def display_text(self) -> str:

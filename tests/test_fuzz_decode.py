@@ -1,0 +1,20 @@
+"""Fuzzing the WebSocket decoding (work in progress: the regression tests come first)."""
+
+from __future__ import annotations
+
+import pytest
+
+import tiktoklive_sync as tls
+from tiktoklive_sync.proto.messages_pb2 import ChatMessage
+from tiktoklive_sync.testing import builders as b
+
+
+@pytest.mark.parametrize("create_time", [2**63 - 1, -(2**63), 253402300800000, -62135596800001])
+def test_a_create_time_no_datetime_can_hold_gives_created_at_none(create_time: int) -> None:
+    # found by test_decode_message_gives_a_readable_event_or_frame_decode_error: created_at raised
+    # ValueError ("year 292278994 is out of range") for create_time 2**63 - 1
+    chat = ChatMessage.FromString(b.chat("hi", user="alice").payload)
+    chat.common.create_time = create_time
+    event = tls.decode_message("WebcastChatMessage", chat.SerializeToString())
+    assert event.create_time == create_time and event.created_at is None
+    assert event.comment == "hi" and repr(event)
