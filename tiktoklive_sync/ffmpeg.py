@@ -16,7 +16,7 @@ import subprocess
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from .errors import FFmpegNotFoundError
 
@@ -28,6 +28,8 @@ __all__ = [
     "split_options",
     "capture_argv",
     "stop_process",
+    "reap",
+    "stderr_tail",
     "muxer_for",
     "CRASH_TOLERANT_MUXERS",
 ]
@@ -220,6 +222,31 @@ def stop_process(process: subprocess.Popen[bytes], timeout: float = 10.0) -> int
     if process.poll() is None:
         process.kill()
     return process.wait()
+
+
+def reap(process: subprocess.Popen[bytes]) -> int:
+    """Wait for ``process`` (killing it if it lingers) and close its pipes; return its exit code."""
+    try:
+        rc = process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        rc = process.wait()
+    for pipe in (process.stdin, process.stdout):
+        if pipe is not None:
+            try:
+                pipe.close()
+            except OSError:
+                pass  # a broken pipe to a dead ffmpeg has nothing left to flush
+    return rc
+
+
+def stderr_tail(stderr: IO[bytes], lines: int = 15) -> str:
+    """Return the last ``lines`` lines of an ffmpeg stderr capture file."""
+    stderr.seek(0, os.SEEK_END)
+    size = stderr.tell()
+    stderr.seek(max(0, size - 4096))
+    text = stderr.read().decode("utf-8", "replace")
+    return "\n".join(text.strip().splitlines()[-lines:])
 
 
 def _send_q(process: subprocess.Popen[bytes]) -> None:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from .errors import RecordingError
-from .ffmpeg import ProgressParser, capture_argv, stop_process
+from .ffmpeg import ProgressParser, capture_argv, reap, stderr_tail, stop_process
 from .models import RoomInfo, VideoFetchFormat, VideoQuality
 from .segments import join_files
 
@@ -277,8 +277,8 @@ class Worker:
 
     def _settle(self, run: _Run) -> None:
         """Reap the run's ffmpeg and note what it left and why it ended."""
-        rc = _reap(run.process)
-        tail = _tail(run.stderr)
+        rc = reap(run.process)
+        tail = stderr_tail(run.stderr)
         with self._lock:
             run.ended = time.time()
             size = run.path.stat().st_size if run.path.exists() else 0
@@ -375,27 +375,3 @@ class Worker:
             names = ", ".join(str(r.path) for r in kept)
             self.error = RecordingError(f"Could not write {job.output} ({problem}); the recording is kept in {names}.")
             log.warning("%s", self.error)
-
-
-def _reap(process: subprocess.Popen[bytes]) -> int:
-    """Wait for ``process`` (killing it if it lingers) and close its pipes; return its exit code."""
-    try:
-        rc = process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        rc = process.wait()
-    for pipe in (process.stdin, process.stdout):
-        if pipe is not None:
-            try:
-                pipe.close()
-            except OSError:
-                pass  # a broken pipe to a dead ffmpeg has nothing left to flush
-    return rc
-
-
-def _tail(stderr: IO[bytes], lines: int = 15) -> str:
-    stderr.seek(0, os.SEEK_END)
-    size = stderr.tell()
-    stderr.seek(max(0, size - 4096))
-    text = stderr.read().decode("utf-8", "replace")
-    return "\n".join(text.strip().splitlines()[-lines:])
