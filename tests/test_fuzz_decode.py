@@ -9,6 +9,22 @@ from tiktoklive_sync.proto.messages_pb2 import ChatMessage
 from tiktoklive_sync.testing import builders as b
 
 
+def _chat_with_display_pattern(pattern: str) -> tls.CommentEvent:
+    chat = ChatMessage.FromString(b.chat("hi", user="alice").payload)
+    chat.common.display_text.key = "chat"
+    chat.common.display_text.default_pattern = pattern
+    chat.common.display_text.pieces.add().string_value = "alice"
+    return tls.decode_message("WebcastChatMessage", chat.SerializeToString())
+
+
+@pytest.mark.parametrize("digits", ["9" * 5000, "0" * 5000, "1" * 10])
+def test_a_placeholder_index_too_long_for_int_renders_empty(digits: str) -> None:
+    # found by test_decode_message_gives_a_readable_event_or_frame_decode_error: render_text raised
+    # ValueError ("Exceeds the limit (4300 digits)") for a "{9999...}" placeholder
+    event = _chat_with_display_pattern("{0:user} says {" + digits + "}!")
+    assert event.display_text == "alice says !"
+
+
 @pytest.mark.parametrize("create_time", [2**63 - 1, -(2**63), 253402300800000, -62135596800001])
 def test_a_create_time_no_datetime_can_hold_gives_created_at_none(create_time: int) -> None:
     # found by test_decode_message_gives_a_readable_event_or_frame_decode_error: created_at raised

@@ -49,7 +49,10 @@ def render_text(text: Text) -> str:
     pieces = text.pieces
 
     def fill(match: re.Match[str]) -> str:
-        index = int(match.group(1))
+        digits = match.group(1)
+        if len(digits) > 9:  # no text has a billion pieces (and int() refuses over 4300 digits)
+            return ""
+        index = int(digits)
         if index >= len(pieces):
             return ""
         piece = pieces[index]
