@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from fuzz_support import no_hang
 
 import tiktoklive_sync as tls
 from tiktoklive_sync.proto.messages_pb2 import ChatMessage
@@ -23,6 +24,16 @@ def test_a_placeholder_index_too_long_for_int_renders_empty(digits: str) -> None
     # ValueError ("Exceeds the limit (4300 digits)") for a "{9999...}" placeholder
     event = _chat_with_display_pattern("{0:user} says {" + digits + "}!")
     assert event.display_text == "alice says !"
+
+
+@pytest.mark.parametrize("pattern", ["{0:" * 100_000, "{0:user" * 50_000 + "}"])
+def test_a_display_text_of_unclosed_placeholders_renders_in_linear_time(pattern: str) -> None:
+    # found by fuzzing the display texts: "{0:" repeated made the placeholder regex backtrack
+    # quadratically (90 KB took 20 s), a hang for a frame of 1 MB
+    event = _chat_with_display_pattern(pattern)
+    with no_hang():
+        text = event.display_text
+    assert text.startswith("{0:")
 
 
 @pytest.mark.parametrize("create_time", [2**63 - 1, -(2**63), 253402300800000, -62135596800001])

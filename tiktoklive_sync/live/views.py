@@ -25,7 +25,9 @@ BADGE_SCENE_SUBSCRIBER = 4
 BADGE_SCENE_GIFTER_LEVEL = 8
 BADGE_SCENE_FAN_CLUB = 10
 
-_PLACEHOLDER = re.compile(r"\{(\d+)(?::[^}]*)?\}")
+# "[^{}]" (not "[^}]"): a format part never holds "{", and a text of many unclosed "{0:" would
+# otherwise cost quadratic time (90 KB took 20 s)
+_PLACEHOLDER = re.compile(r"\{(\d+)(?::[^{}]*)?\}")
 _LEVEL_IN_URL = re.compile(r"_lv(\d+)")
 
 
