@@ -48,6 +48,10 @@ SCRIPT_TEMPLATES = [
 ]
 
 
+def _script_element(room_id: int) -> str:
+    return SCRIPT_TEMPLATES[0].format(id=SIGI, json=dumps(live_state(room_id=room_id)))
+
+
 def _page(script_id: str, state_text: str, template: str) -> bytes:
     # TikTok writes "/" as \u002F inside its embedded JSON
     script = template.format(id=script_id, json=state_text.replace("/", "\\u002F"))
@@ -141,3 +145,20 @@ def test_data_nested_too_deep_is_a_named_error(depth: int) -> None:
     api = Answer(deep(depth).text.encode())
     error = run_route(tls.fetch_room_id_from_api, "someone", answer=api)
     assert isinstance(error, tls.FailedParseRoomIdError) and "not JSON" in str(error)
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    ["<script " * 30_000, '<script id="SIGI_STATE">' * 20_000, "<script id=" + " id=" * 50_000,
+     "<script" + " " * 200_000],
+    ids=["unclosed script tags", "unclosed SIGI_STATE scripts", "many ids", "one long tag"],
+)
+def test_a_page_of_unclosed_script_tags_is_read_in_linear_time(hostile: str) -> None:
+    # found by fuzzing the page parser: one regular expression over the whole page backtracked
+    # quadratically on many unclosed "<script" tags (160 KB took 40 s: a hang)
+    answer = Answer(html_page(hostile).encode())
+    error = run_route(tls.fetch_room_id_from_html, "someone", answer=answer)  # run_route fails on a hang
+    assert isinstance(error, tls.FailedParseRoomIdError)
+    # the real script after the hostile part is still found
+    answer = Answer(html_page(hostile.replace("SIGI_STATE", "other") + ">" + _script_element(42)).encode())
+    assert run_route(tls.fetch_room_id_from_html, "someone", answer=answer) == 42
