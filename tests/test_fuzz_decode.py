@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from fuzz_support import no_hang
 
 import tiktoklive_sync as tls
+from tiktoklive_sync.live.methods import known_methods
 from tiktoklive_sync.proto.messages_pb2 import ChatMessage
 from tiktoklive_sync.testing import builders as b
+
+PROTO_CLASSES = known_methods()
 
 
 def _chat_with_display_pattern(pattern: str) -> tls.CommentEvent:
@@ -45,3 +50,42 @@ def test_a_create_time_no_datetime_can_hold_gives_created_at_none(create_time: i
     event = tls.decode_message("WebcastChatMessage", chat.SerializeToString())
     assert event.create_time == create_time and event.created_at is None
     assert event.comment == "hi" and repr(event)
+
+
+LONG = "9" * 5000
+
+
+def _payload(message: Any, edit: Any) -> bytes:
+    """The payload of builder ``message`` after ``edit(parsed message)``."""
+    parsed = PROTO_CLASSES[message.method].FromString(message.payload)
+    edit(parsed)
+    return parsed.SerializeToString()
+
+
+def test_numbers_in_text_fields_too_long_for_int_read_as_absent() -> None:
+    # found by test_decode_frame_gives_readable_events_or_frame_decode_error: BadgeView.level (and
+    # ShareEvent.users_joined, EnvelopeEvent.sender_id) raised ValueError for 5000-digit strings
+    def long_badge(chat: Any) -> None:
+        badge = chat.user.badge_list[0]
+        badge.privilege_log_extra.level = LONG
+        badge.image.image.url_list[0] = f"https://p16.example.test/badge_lv{LONG}.png"
+
+    chat = tls.decode_message("WebcastChatMessage", _payload(b.chat("hi", user=b.make_user("a", gifter_level=7)),
+                                                             long_badge))
+    assert chat.user.badges[0].level is None and chat.user.gifter_level is None and repr(chat.user.badges[0])
+
+    def long_key(social: Any) -> None:
+        social.common.display_text.key = f"pm_mt_guidance_viewer_{LONG}_share"
+
+    share = tls.decode_message("WebcastSocialMessage", _payload(b.share("bob", users_joined=3), long_key))
+    assert isinstance(share, tls.ShareEvent) and share.users_joined is None
+
+    def long_sender(envelope: Any) -> None:
+        envelope.envelope_info.send_user_id = LONG
+
+    box = tls.decode_message("WebcastEnvelopeMessage", _payload(b.envelope(user="carol"), long_sender))
+    assert box.sender_id == 0
+    # plain numbers still read
+    assert tls.decode_message("WebcastSocialMessage", b.share("bob", users_joined=3).payload).users_joined == 3
+    assert tls.decode_message("WebcastChatMessage", b.chat("x", user=b.make_user("a", gifter_level=7)).payload
+                              ).user.gifter_level == 7

@@ -41,7 +41,7 @@ from typing import Any, ClassVar
 from google.protobuf import json_format
 
 from ..proto import common_pb2, messages_pb2
-from .views import Emote, GiftInfo, UserView, render_text
+from .views import Emote, GiftInfo, UserView, read_number, render_text
 
 __all__ = [
     "Event",
@@ -391,6 +391,7 @@ class ShareEvent(SocialEvent):
     def users_joined(self) -> int | None:
         """Viewers who came in through this share, when the key says (``..._viewer_{N}_share``)."""
         for part in self.display_key.split("_"):
-            if part.isascii() and part.isdigit():
-                return int(part)
+            number = read_number(part)
+            if number is not None:
+                return number
         return None

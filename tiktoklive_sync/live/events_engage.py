@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..proto import common_pb2, messages_pb2, notices_pb2
 from .events import ProtoEvent
-from .views import Emote, UserView, render_text
+from .views import Emote, UserView, read_number, render_text
 
 __all__ = [
     "SubNotifyEvent",
@@ -122,8 +122,7 @@ class EnvelopeEvent(ProtoEvent):
 
     @property
     def sender_id(self) -> int:
-        text = self.raw.envelope_info.send_user_id
-        return int(text) if text.isascii() and text.isdigit() else 0
+        return read_number(self.raw.envelope_info.send_user_id) or 0
 
     @property
     def diamond_count(self) -> int:

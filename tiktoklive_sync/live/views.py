@@ -28,7 +28,20 @@ BADGE_SCENE_FAN_CLUB = 10
 # "[^{}]" (not "[^}]"): a format part never holds "{", and a text of many unclosed "{0:" would
 # otherwise cost quadratic time (90 KB took 20 s)
 _PLACEHOLDER = re.compile(r"\{(\d+)(?::[^{}]*)?\}")
-_LEVEL_IN_URL = re.compile(r"_lv(\d+)")
+_LEVEL_IN_URL = re.compile(r"_lv([0-9]+)")
+#: the most digits a number read from a text field may have (a 64-bit id has 20)
+MAX_DIGITS = 20
+
+
+def read_number(text: str) -> int | None:
+    """Return ``text`` as an int if it is 1 to :data:`MAX_DIGITS` ASCII digits, else None.
+
+    Never raises: ``int()`` refuses strings of more than 4300 digits, and ``str.isdigit()``
+    accepts characters such as "²" that ``int()`` does not.
+    """
+    if text.isascii() and text.isdigit() and len(text) <= MAX_DIGITS:
+        return int(text)
+    return None
 
 
 def image_url(image: ImageModel) -> str | None:
@@ -83,12 +96,12 @@ class BadgeView:
     @property
     def level(self) -> int | None:
         """The level the badge shows (gifter / fan-club level), or None if it has none."""
-        text = self.raw.privilege_log_extra.level
-        if text.isascii() and text.isdigit() and int(text):
-            return int(text)
+        level = read_number(self.raw.privilege_log_extra.level)
+        if level:
+            return level
         url = self.image_url or ""
         match = _LEVEL_IN_URL.search(url)
-        return int(match.group(1)) if match else None
+        return read_number(match.group(1)) if match else None
 
     @property
     def label(self) -> str:
