@@ -310,8 +310,7 @@ _SPAN = st.integers(min_value=1, max_value=64)
 _INSERTS = {n: st.binary(min_size=1, max_size=n) for n in (4, 16, 64)}
 
 
-@st.composite
-def mutated_bytes(draw: st.DrawFn, base: bytes, max_mutations: int = 4, max_insert: int = 16) -> bytes:
+def mutate_bytes(draw: st.DrawFn, base: bytes, max_mutations: int = 4, max_insert: int = 16) -> bytes:
     """``base`` with 1..max_mutations byte flips, overwrites, truncations, insertions, deletions."""
     data = bytearray(base)
     for _ in range(draw(_COUNT[max_mutations])):
@@ -330,6 +329,12 @@ def mutated_bytes(draw: st.DrawFn, base: bytes, max_mutations: int = 4, max_inse
         elif op == "duplicate":
             data[at:at] = data[at : at + draw(_SPAN)]
     return bytes(data)
+
+
+@st.composite
+def mutated_bytes(draw: st.DrawFn, base: bytes, max_mutations: int = 4, max_insert: int = 16) -> bytes:
+    """A strategy of :func:`mutate_bytes` applied to ``base``."""
+    return mutate_bytes(draw, base, max_mutations, max_insert)
 
 
 # -- canned HTTP answers, no sockets ---------------------------------------------------------
