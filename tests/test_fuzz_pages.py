@@ -82,11 +82,11 @@ def page_bodies(script_id: str, base_state: dict[str, Any]) -> st.SearchStrategy
 
 
 def _room_id_answers() -> st.SearchStrategy[Answer]:
-    return answers(page_bodies(SIGI, live_state()), HTML_CONTENT_TYPES)
+    return answers(page_bodies(SIGI, live_state()), HTML_CONTENT_TYPES, any_content_type=True)
 
 
 def _user_page_answers() -> st.SearchStrategy[Answer]:
-    return answers(page_bodies(APP_DATA, universal_state()), HTML_CONTENT_TYPES)
+    return answers(page_bodies(APP_DATA, universal_state()), HTML_CONTENT_TYPES, any_content_type=True)
 
 
 # -- the live page: SIGI_STATE -> room id --------------------------------------------------------

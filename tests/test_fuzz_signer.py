@@ -134,7 +134,7 @@ _THREE_GIFTS = {**_GIFTS["data"], "gifts": _GIFTS["data"]["gifts"][:3], "pages":
 GIFT_ANSWER = Answer(json_bytes({**_GIFTS, "data": _THREE_GIFTS}))
 
 
-@given(st.builds(Answer, SIGN_URL_BODIES, SIGN_STATUSES, SIGN_HEADERS), st.booleans())
+@given(st.builds(Answer, SIGN_URL_BODIES, SIGN_STATUSES, SIGN_HEADERS), st.sampled_from([False, False, True]))
 def test_sign_url_gives_a_signed_url_or_a_named_error(answer: Answer, via_gift_list: bool) -> None:
     if via_gift_list:
         # the route signs the URL, then fetches the signed URL (which the canned gift list answers)
