@@ -217,3 +217,15 @@ def test_numbers_int_cannot_read_become_the_default(text: str) -> None:
     info = run_route(tls.fetch_room_info, room_id=ROOM_ID,
                      answer=Answer(json_bytes({**webcast_body(room_info_data()), "status_code": text})))
     assert isinstance(info, tls.RoomInfo) and info.id == ROOM_ID
+
+
+@pytest.mark.parametrize("length", ["\u00b2", "\u00b9\u00b2", "\u0663", "9" * 5000])
+def test_an_image_content_length_that_is_not_a_plain_number(length: str) -> None:
+    # found while fuzzing the header parsers: "Content-Length: ²" (a Latin-1 byte) passed
+    # str.isdigit() and int() raised ValueError; so did 5000 digits
+    answer = Answer(b"\x89PNG picture", headers={"Content-Type": "image/png", "Content-Length": length})
+    result = run_route(tls.fetch_image_data, "https://p16.example.test/a.png", answer=answer)
+    if len(length) > 20:
+        assert isinstance(result, tls.FailedFetchImageError) and "over 10**20 bytes" in str(result)
+    else:  # not a length: the body is read (and counted) as usual
+        assert result == b"\x89PNG picture"

@@ -70,9 +70,12 @@ def fetch_image_data(session: Session, image: str | Image, *, max_bytes: int = D
                 body=next(response.iter_content(512), b""),
             )
         announced = response.headers.get("Content-Length", "")
-        if announced.isdigit() and int(announced) > limit:
+        # ASCII digits only ("²".isdigit() is True); more than 20 digits is past any limit (and int()
+        # refuses more than 4300)
+        if announced.isascii() and announced.isdigit() and (len(announced) > 20 or int(announced) > limit):
+            shown = announced if len(announced) <= 20 else "over 10**20"
             raise FailedFetchImageError(
-                f"The image is {int(announced)} bytes, more than max_bytes={limit}.", status=response.status_code
+                f"The image is {shown} bytes, more than max_bytes={limit}.", status=response.status_code
             )
         parts: list[bytes] = []
         size = 0
