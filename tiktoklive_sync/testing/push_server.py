@@ -11,10 +11,8 @@ starts sending once the client has entered the room, from the batch after the ``
 TikTok repeats recent comments on every (re)connect, so a client must drop duplicates itself. Batches
 pushed before anyone connects wait in the feed, which keeps tests deterministic.
 
-Faults: ``refuse_direct`` (direct handshakes refused with ``Handshake-Msg: DEVICE_BLOCKED``),
-``handshake_200`` (every handshake answered with HTTP 200), :meth:`push_raw` (any bytes as a frame,
-in order with the batches), and the switches of :class:`~.push_faults.PushFaults`: drops, cuts
-mid-frame, close codes, silence, restarts with a new cursor series.
+Faults: ``refuse_direct`` (``Handshake-Msg: DEVICE_BLOCKED``), ``handshake_200``, :meth:`push_raw`
+(any bytes as a frame), and :class:`~.push_faults.PushFaults` (drops, cuts, close codes, restarts).
 """
 
 from __future__ import annotations
@@ -202,6 +200,13 @@ class PushServer(PushFaults):
         with self._lock:
             self._feed(room_id).extend(batches)
         return len(batches)
+
+    def forget_before(self, room_id: int, index: int) -> None:
+        """Free the batches of ``room_id`` before feed ``index`` (long runs); a client resuming there gets none."""
+        with self._lock:
+            feed = self._feed(room_id)
+            end = max(0, min(index, len(feed)))
+            feed[:end] = [ProtoMessageFetchResult()] * end
 
     def end_live(self, room_id: int) -> int:
         """Queue a ``WebcastControlMessage`` with action 3 (stream ended) for ``room_id``; returns its msg_id."""
