@@ -31,6 +31,8 @@ log = logging.getLogger("tiktoklive_sync")
 _MIN_MEDIA_BYTES = 4096
 #: recorded seconds this close to record_for count as "done" (no new segment for the rest)
 _RECORD_FOR_SLACK = 0.5
+#: what ffmpeg says when the output cannot be written: a new segment would fail the same way
+_OUTPUT_ERRORS = ("No space left on device", "File too large", "Disk quota exceeded", "Read-only file system")
 
 
 @dataclass(frozen=True)
@@ -329,6 +331,12 @@ class Worker:
         rc = run.process.returncode
         if rc is None or rc < 0 or rc == 255 or not any(r.has_data for r in self._runs):
             return False  # killed, or it never recorded anything (bad URL): not a drop
+        cause = next((words for words in _OUTPUT_ERRORS if words in self.stderr_tail), None)
+        if cause is not None:  # the disk, not the source: reconnecting cannot help
+            self.error = RecordingError(f"ffmpeg could not write {job.output.parent} ({cause}); the recording "
+                                        f"stopped after {recorded:.1f} s.")
+            log.warning("%s", self.error)
+            return False
         self._empty_streak = 0 if run.has_data else self._empty_streak + 1
         if self._empty_streak > job.max_reconnects:
             log.warning("%s: %d reconnects in a row recorded nothing; giving up", job.output, self._empty_streak)
