@@ -200,3 +200,17 @@ def test_a_message_whose_payload_does_not_parse_is_skipped_and_its_batch_kept(fa
     assert delivered == [ids[0], ids[2], end]
     assert client.stats.undecodable == 1
     assert any("WebcastGiftMessage message that did not decode" in m for m in logs.messages(logging.WARNING))
+
+
+@pytest.mark.parametrize("connect", ["direct", "sign"])
+def test_a_frame_trickling_in_slower_than_the_read_timeout_arrives_whole(fake, room_id, logs, connect):
+    pushed = fake.push(room_id, chat("before"))
+    fake.trickle_next_push(room_id, pieces=6, pause=0.12)  # each pause is longer than poll_interval (0.05 s)
+    pushed += fake.push(room_id, *(chat(f"slow {i}") for i in range(50)))
+    pushed += fake.push(room_id, chat("after"))
+    pushed.append(fake.end_live(room_id))
+    with client_for(fake, connect=connect) as client:
+        events = list(client.events())
+    assert [e.msg_id for e in events if e.msg_id] == pushed
+    assert client.stats.connections == 1 and client.stats.undecodable == 0
+    assert not [m for m in logs.messages(logging.WARNING) if "frame" in m]

@@ -137,6 +137,10 @@ class LivePush:
         """Cut the next batch pushed to ``room`` half-way through its frame (once; then no close frame)."""
         self.push_server.cut_next_push(self._room_id(room))
 
+    def trickle_next_push(self, room: int | str, *, pieces: int = 6, pause: float = 0.1) -> None:
+        """Send the next batch pushed to ``room`` in ``pieces`` parts, ``pause`` seconds apart (a slow network)."""
+        self.push_server.trickle_next_push(self._room_id(room), pieces=pieces, pause=pause)
+
     def close_connections(self, code: int = 1000, reason: str = "") -> int:
         """Close every open WebSocket with a close frame carrying ``code``; returns how many."""
         return self.push_server.close_connections(code, reason)

@@ -5,6 +5,7 @@ on the connections open now (or, for :meth:`PushFaults.cut_next_push`, on the ne
 
 - :meth:`~PushFaults.drop_connections`: cut the TCP stream, no close frame;
 - :meth:`~PushFaults.cut_next_push`: send half of the next batch's WebSocket frame, then cut;
+- :meth:`~PushFaults.trickle_next_push`: send the next batch's frame in pieces, pausing between them;
 - :meth:`~PushFaults.close_connections`: a clean close frame with a code (e.g. 1011);
 - :meth:`~PushFaults.silence_connections`: open but mute (no batches, no heartbeat answers);
 - :meth:`~PushFaults.stop_listening` / :meth:`~PushFaults.listen_again` / :meth:`~PushFaults.restart`:
@@ -28,12 +29,15 @@ import logging
 import socket
 import struct
 import threading
+import time
 import zlib
+from collections.abc import Callable
 from typing import Any
 
 from ..proto.envelope_pb2 import ProtoMessageFetchResult, WebcastPushFrame
 
 __all__ = [
+    "FrameWriter",
     "PushFaults",
     "garbage_frame",
     "gzip_bomb_frame",
@@ -46,6 +50,8 @@ log = logging.getLogger("tiktoklive_sync.testing")
 
 #: how far apart two cursor series are (a restart with new cursors adds this to every cursor)
 CURSOR_SERIES_STEP = 1_000_000
+#: writes one batch's frame to a connection's socket its own way; returns True if it ended the connection
+FrameWriter = Callable[[socket.socket, bytes], bool]
 
 
 def websocket_frame_header(length: int, opcode: int = 0x2) -> bytes:
@@ -97,7 +103,7 @@ class PushFaults:
     _lock: threading.Lock
     _conns: dict[int, Any]
     _feeds: dict[int, list[Any]]
-    _cuts: set[tuple[int, int]]
+    _cuts: dict[tuple[int, int], FrameWriter]
     _marks: dict[int, int]
     _cursor_base: int
     port: int
@@ -140,8 +146,18 @@ class PushFaults:
         Half of its WebSocket frame goes out, then the TCP stream ends (no close frame). A client
         that reconnects with its last cursor gets the batch whole.
         """
+        self._write_next_push(room_id, cut_mid_frame)
+
+    def trickle_next_push(self, room_id: int, *, pieces: int = 6, pause: float = 0.1) -> None:
+        """Send the next batch pushed to ``room_id`` (once) as ``pieces`` bits with ``pause`` seconds between.
+
+        A slow network: a client whose reads time out mid-frame must still get the frame whole.
+        """
+        self._write_next_push(room_id, lambda sock, data: trickle_frame(sock, data, pieces, pause))
+
+    def _write_next_push(self, room_id: int, writer: FrameWriter) -> None:
         with self._lock:
-            self._cuts.add((room_id, len(self._feeds.setdefault(room_id, []))))
+            self._cuts[(room_id, len(self._feeds.setdefault(room_id, [])))] = writer
 
     def stop_listening(self) -> None:
         """Go away like a restarting server: close every connection (1012) and refuse new ones."""
@@ -166,10 +182,26 @@ class PushFaults:
         self.listen_again(new_cursors=new_cursors)
 
 
-def cut_mid_frame(sock: socket.socket, data: bytes) -> None:
+def cut_mid_frame(sock: socket.socket, data: bytes) -> bool:
     """Write the header and half of a binary WebSocket frame carrying ``data``, then end the stream."""
     try:
         sock.sendall(websocket_frame_header(len(data)) + data[: len(data) // 2])
         sock.shutdown(socket.SHUT_RDWR)
     except OSError:
         log.debug("the connection went away before the cut")
+    return True
+
+
+def trickle_frame(sock: socket.socket, data: bytes, pieces: int, pause: float) -> bool:
+    """Write a binary WebSocket frame carrying ``data`` in ``pieces`` parts, ``pause`` seconds apart."""
+    frame = websocket_frame_header(len(data)) + data
+    step = max(1, -(-len(frame) // pieces))
+    for start in range(0, len(frame), step):
+        if start:
+            time.sleep(pause)
+        try:
+            sock.sendall(frame[start : start + step])
+        except OSError:
+            log.debug("the connection went away while trickling a frame")
+            return True
+    return False

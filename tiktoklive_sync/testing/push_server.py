@@ -41,7 +41,7 @@ from ..proto.envelope_pb2 import (
     WebcastPushFrame,
 )
 from .builders import live_end
-from .push_faults import PushFaults, cut_mid_frame
+from .push_faults import FrameWriter, PushFaults
 from .push_records import AckRecord, EnterRoomRecord, HandshakeRecord, HeartbeatRecord, common_patch
 
 __all__ = ["PushServer", "SIGN_PATH", "DIRECT_PATH"]
@@ -95,7 +95,7 @@ class PushServer(PushFaults):
         self._end_ids: set[int] = set()
         self._lock = threading.Lock()
         self._feeds: dict[int, list[_Entry]] = {}
-        self._cuts: set[tuple[int, int]] = set()  # (room, feed index) cut mid-frame when first sent
+        self._cuts: dict[tuple[int, int], FrameWriter] = {}  # (room, feed index): sent its own way, once
         self._marks: dict[int, int] = {}  # room -> feed index where the current cursor series began
         self._cursor_base = 0  # added to every cursor handed out (a new series after a restart)
         self._host = host
@@ -371,8 +371,7 @@ class PushServer(PushFaults):
                 if conn.silent or conn.next_batch >= len(batches):
                     return
                 template = batches[conn.next_batch]
-                cut = (conn.room_id, conn.next_batch) in self._cuts
-                self._cuts.discard((conn.room_id, conn.next_batch))
+                writer = self._cuts.pop((conn.room_id, conn.next_batch), None)
                 log_id = next(self._log_ids)
                 ends = not isinstance(template, bytes) and any(m.msg_id in self._end_ids for m in template.messages)
             conn.next_batch += 1
@@ -380,10 +379,10 @@ class PushServer(PushFaults):
                 conn.ws.send(template)
                 continue
             data = self._encode(conn, template, log_id)
-            if cut:
-                cut_mid_frame(conn.ws.socket, data)
-                return
-            conn.ws.send(data)
+            if writer is None:
+                conn.ws.send(data)
+            elif writer(conn.ws.socket, data):
+                return  # the writer ended the connection
             if ends and self.on_live_ended is not None:
                 self.on_live_ended(conn.room_id)
 
