@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -214,5 +215,9 @@ def test_many_threads_stopping_clients_that_are_connecting_and_running(fake):
     for run, client in zip(runs, clients, strict=True):
         run.thread.join(WAIT)
         assert not run.thread.is_alive() and run.error is None
+        assert not client.connected and (not run.events or isinstance(run.events[-1], DisconnectEvent))
         client.close()
-    assert fake.push_server.open_connections == 0 or all(not c.connected for c in clients)
+    deadline = time.monotonic() + WAIT
+    while fake.push_server.open_connections and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert fake.push_server.open_connections == 0  # every socket was closed, none leaked
