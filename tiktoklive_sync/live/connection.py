@@ -35,6 +35,7 @@ from ..proto.envelope_pb2 import (
     WebcastPushFrame,
 )
 from .urls import ping_interval_from
+from .wsreader import BoundedWebSocket
 
 __all__ = [
     "SUBPROTOCOL",
@@ -53,7 +54,8 @@ ConnectMode = Literal["direct", "sign"]
 SUBPROTOCOL = "echo-protocol"
 #: the Handshake-Msg TikTok sends when it refuses an anonymous (direct) client
 DEVICE_BLOCKED = "DEVICE_BLOCKED"
-#: the largest frame accepted from the push server (a gzipped batch is far smaller)
+#: the largest frame accepted from the push server (a gzipped batch is far smaller); a bigger one is
+#: read and thrown away piece by piece, never held in memory
 MAX_FRAME_BYTES = 8 * 1024 * 1024
 _NORMAL_CLOSE_CODES = frozenset({1000, 1001})
 
@@ -153,7 +155,7 @@ class PushConnection:
         self.connect_timeout = connect_timeout
         #: the heartbeat period the server asked for in the handshake, if it did
         self.ping_interval: float | None = None
-        self._ws = websocket.WebSocket(enable_multithread=True, skip_utf8_validation=True)
+        self._ws = BoundedWebSocket(MAX_FRAME_BYTES, enable_multithread=True, skip_utf8_validation=True)
         self._hb_seq = 0
         self._send_lock = threading.Lock()
 
@@ -271,11 +273,12 @@ class PushConnection:
         if opcode == websocket.ABNF.OPCODE_CLOSE:
             code, reason = _close_details(data)
             raise PushConnectionClosed(code, reason or "closed by the server", clean=True)
+        if self._ws.dropped:
+            log.warning("skipping a %d-byte frame (over the %d-byte limit)", max(self._ws.dropped), MAX_FRAME_BYTES)
+            self._ws.dropped.clear()
+            return None
         if opcode != websocket.ABNF.OPCODE_BINARY:
             log.debug("ignoring a non-binary WebSocket message (opcode %s)", opcode)
-            return None
-        if len(data) > MAX_FRAME_BYTES:
-            log.warning("skipping a %d-byte frame (over the %d-byte limit)", len(data), MAX_FRAME_BYTES)
             return None
         frame = WebcastPushFrame()
         try:
