@@ -201,7 +201,7 @@ def test_a_push_server_that_never_answers_the_handshake_times_out(fake, room_id)
 
 
 def test_tiktok_refusing_connections_raises_connection_error(fake):
-    endpoints = replace(fake.endpoints.with_base(f"http://127.0.0.1:{closed_port()}"))
+    endpoints = fake.endpoints.with_base(f"http://127.0.0.1:{closed_port()}")
     session = tls.Session(endpoints=endpoints, retry=FAST_RETRY)
     session.trust_env = False
     with tls.LiveClient("someone", session=session, **FAST) as c, pytest.raises(requests.ConnectionError):
