@@ -16,13 +16,15 @@ from typing import Any
 
 import pytest
 from fuzz_support import (
-    ODD_STRINGS,
-    mutate_bytes,
     no_hang,
     outcome,
     read_all_properties,
     read_frames,
     real_messages,
+)
+from fuzz_values import (
+    ODD_STRINGS,
+    mutate_bytes,
 )
 from google.protobuf.descriptor import FieldDescriptor
 from google.protobuf.message import Message

@@ -15,13 +15,15 @@ from fuzz_support import (
     HTML_CONTENT_TYPES,
     Answer,
     answers,
+    run_route,
+    usable,
+)
+from fuzz_values import (
     arbitrary_json,
     deep,
     dumps,
     mutated_bytes,
     mutated_json,
-    run_route,
-    usable,
 )
 from hypothesis import given
 from hypothesis import strategies as st

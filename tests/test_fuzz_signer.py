@@ -17,13 +17,15 @@ from fuzz_support import (
     HEADER_TEXT,
     Answer,
     CannedAdapter,
+    outcome,
+    real_gift_list,
+)
+from fuzz_values import (
     arbitrary_json,
     deep,
     json_bytes,
     mutated_bytes,
     mutated_json,
-    outcome,
-    real_gift_list,
 )
 from hypothesis import given
 from hypothesis import strategies as st
