@@ -7,6 +7,7 @@ import ssl
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
@@ -79,3 +80,36 @@ def test_a_ca_bundle_is_the_way_to_trust_a_private_certificate(
     session.verify = str(bundle)
     assert session.signer.fetch(1).cookies == {"ttwid": "1"}
     assert _Handler.hits == 1
+
+
+def _wss_server(ca: trustme.CA) -> tuple[Any, threading.Thread, str]:
+    from websockets.sync.server import serve
+
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ca.issue_cert("127.0.0.1").configure_cert(context)
+    server = serve(lambda ws: ws.wait_closed(), "127.0.0.1", 0, ssl=context, subprotocols=["echo-protocol"])
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    return server, thread, f"wss://127.0.0.1:{server.socket.getsockname()[1]}/ws"
+
+
+def test_the_push_socket_verifies_with_the_sessions_ca_bundle(tmp_path: Path) -> None:
+    from tiktoklive_sync.live.connection import PushConnection, PushConnectionClosed, WebSocketTarget
+
+    ca = trustme.CA()
+    bundle = tmp_path / "ca.pem"
+    ca.cert_pem.write_to_path(str(bundle))
+    server, thread, url = _wss_server(ca)
+    try:
+        refused = PushConnection(WebSocketTarget(url=url, cookie="", user_agent="UA"), room_id=1, connect_timeout=5)
+        with pytest.raises(PushConnectionClosed, match="certificate verify failed"):
+            refused.open()
+        trusted = PushConnection(
+            WebSocketTarget(url=url, cookie="", user_agent="UA", ca_bundle=str(bundle)), room_id=1, connect_timeout=5
+        )
+        trusted.open()
+        assert trusted.connected
+        trusted.close()
+    finally:
+        server.shutdown()
+        thread.join(5)

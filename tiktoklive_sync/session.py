@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import requests
+import requests.adapters
 
 from .browser import BrowserProfile, random_profile
 from .retry import RetryPolicy
@@ -35,7 +36,7 @@ from .retry import RetryPolicy
 if TYPE_CHECKING:
     from .signer import Signer
 
-__all__ = ["Endpoints", "Session", "redact", "DEFAULT_TIMEOUT"]
+__all__ = ["Endpoints", "Session", "redact", "DEFAULT_TIMEOUT", "POOL_SIZE"]
 
 log = logging.getLogger("tiktoklive_sync")
 
@@ -43,6 +44,10 @@ log = logging.getLogger("tiktoklive_sync")
 DEFAULT_TIMEOUT: tuple[float, float] = (5.0, 15.0)
 
 SESSION_COOKIES = ("sessionid", "sessionid_ss", "sid_tt")
+
+#: connections kept per host: a Session shared by this many threads (a Flask/Django worker) never has
+#: to throw a kept-alive connection away (requests' default is 10)
+POOL_SIZE = 32
 
 
 def redact(secret: str | None) -> str:
@@ -133,6 +138,8 @@ class Session(requests.Session):
         self.trusted_sign_hosts = frozenset(h.strip().lower() for h in trusted_sign_hosts)
         self.device_id = self.new_device_id()
         self._signer: Signer | None = None
+        for prefix in ("https://", "http://"):
+            self.mount(prefix, requests.adapters.HTTPAdapter(pool_maxsize=POOL_SIZE))
         if proxies:
             self.proxies.update(proxies)
         self.headers.update(self.default_headers())

@@ -112,6 +112,8 @@ class WebSocketTarget:
         origin: the ``Origin`` header, or None to send none.
         mode: ``"direct"`` or ``"sign"``.
         first_batch: the sign server's first webcast response (sign mode), processed before frames.
+        ca_bundle: a CA bundle path to verify the push server's certificate with (the Session's
+            ``verify`` when it names one), or None for the system's trust store.
     """
 
     url: str = field(repr=False)
@@ -120,6 +122,7 @@ class WebSocketTarget:
     origin: str | None = None
     mode: ConnectMode = "sign"
     first_batch: ProtoMessageFetchResult | None = field(default=None, repr=False)
+    ca_bundle: str | None = None
 
     @property
     def host(self) -> str:
@@ -155,7 +158,10 @@ class PushConnection:
         self.connect_timeout = connect_timeout
         #: the heartbeat period the server asked for in the handshake, if it did
         self.ping_interval: float | None = None
-        self._ws = BoundedWebSocket(MAX_FRAME_BYTES, enable_multithread=True, skip_utf8_validation=True)
+        sslopt = {"ca_certs": target.ca_bundle} if target.ca_bundle else None
+        self._ws = BoundedWebSocket(
+            MAX_FRAME_BYTES, enable_multithread=True, skip_utf8_validation=True, sslopt=sslopt
+        )
         self._hb_seq = 0
         self._send_lock = threading.Lock()
 

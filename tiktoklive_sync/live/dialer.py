@@ -96,6 +96,7 @@ def direct_target(
         user_agent=session.profile.user_agent,
         origin=session.endpoints.web.rstrip("/"),
         mode="direct",
+        ca_bundle=_ca_bundle(session),
     )
 
 
@@ -131,4 +132,11 @@ def sign_target(
         origin=None,
         mode="sign",
         first_batch=first,
+        ca_bundle=_ca_bundle(session),
     )
+
+
+def _ca_bundle(session: Session) -> str | None:
+    """The CA bundle the Session verifies TLS with, if it names one (the push socket uses it too)."""
+    verify = session.verify
+    return verify if isinstance(verify, str) else None
