@@ -2,16 +2,20 @@
 
 Every model keeps what it was parsed from in ``.raw``, so nothing TikTok sends is out of reach.
 Parsers are tolerant: a missing or oddly typed field becomes a default (``0``, ``""``, ``None``),
-never a ``KeyError`` or ``TypeError``; routes decide which absences are errors.
+never a ``KeyError`` or ``TypeError``; routes decide which absences are errors. Stream URLs and
+qualities live in :mod:`tiktoklive_sync.streams` and are re-exported here.
 """
 
 from __future__ import annotations
 
 import enum
-import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from ._json import as_int, as_str, dig
+from ._json import mapping as _mapping
+from .streams import StreamUrls, VideoFetchFormat, VideoFetchQuality, VideoQuality
 
 __all__ = [
     "Image",
@@ -29,51 +33,6 @@ __all__ = [
     "as_int",
     "as_str",
 ]
-
-
-def dig(data: Any, *path: str | int) -> Any:
-    """Walk nested dicts/lists by keys and indexes; return None as soon as a step is missing."""
-    for step in path:
-        if isinstance(step, int):
-            if not isinstance(data, list) or not -len(data) <= step < len(data):
-                return None
-            data = data[step]
-        else:
-            if not isinstance(data, Mapping):
-                return None
-            data = data.get(step)
-    return data
-
-
-def as_int(value: Any, default: int = 0) -> int:
-    """Return ``value`` as an int (ints, digit strings and integral floats), else ``default``."""
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str):
-        text = value.strip()
-        if text.lstrip("-").isdigit() and text.isascii():
-            try:
-                return int(text)
-            except ValueError:  # "--1", or more digits than int() converts (sys.get_int_max_str_digits)
-                return default
-    return default
-
-
-def as_str(value: Any, default: str = "") -> str:
-    """Return ``value`` if it is a str, a number as text, else ``default``."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return str(value)
-    return default
-
-
-def _mapping(value: Any) -> Mapping[str, Any]:
-    return value if isinstance(value, Mapping) else {}
 
 
 @dataclass(frozen=True)
@@ -217,110 +176,6 @@ class GiftList:
         items = d.get("gifts")
         gifts = tuple(Gift.from_json(g) for g in items if isinstance(g, Mapping)) if isinstance(items, list) else ()
         return cls(gifts=gifts, raw=d)
-
-
-class VideoQuality(str, enum.Enum):
-    """Stream qualities, lowest first. The value is the key in TikTok's stream data."""
-
-    LD = "ld"
-    SD = "sd"
-    HD = "hd"
-    UHD = "uhd"
-    ORIGIN = "origin"
-
-    @property
-    def rank(self) -> int:
-        """0 for LD up to 4 for ORIGIN."""
-        return list(VideoQuality).index(self)
-
-
-#: the reference library's name for VideoQuality
-VideoFetchQuality = VideoQuality
-
-
-class VideoFetchFormat(str, enum.Enum):
-    """Stream formats. The value is the key under ``stream_data.data.<quality>.main``."""
-
-    FLV = "flv"
-    HLS = "hls"
-    CMAF = "cmaf"
-
-
-# flv_pull_url keys (a fallback source of URLs) and the quality each stands for
-_FLV_PULL_KEYS = {"FULL_HD1": VideoQuality.UHD, "HD1": VideoQuality.HD, "SD1": VideoQuality.SD, "SD2": VideoQuality.LD}
-
-
-@dataclass(frozen=True)
-class StreamUrls:
-    """The pull URLs of a live stream, by quality and format.
-
-    ``urls[VideoQuality.HD][VideoFetchFormat.FLV]`` is a URL. Built from room info's
-    ``stream_url.live_core_sdk_data.pull_data.stream_data`` (a JSON string), falling back to
-    ``stream_url.flv_pull_url`` / ``hls_pull_url``.
-    """
-
-    urls: Mapping[VideoQuality, Mapping[VideoFetchFormat, str]] = field(default_factory=dict)
-    raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
-
-    @property
-    def qualities(self) -> list[VideoQuality]:
-        """The qualities that have at least one URL, lowest first."""
-        return sorted(self.urls, key=lambda q: q.rank)
-
-    def __bool__(self) -> bool:
-        return any(self.urls.values())
-
-    def get(self, quality: VideoQuality, fmt: VideoFetchFormat = VideoFetchFormat.FLV) -> str | None:
-        """Return the URL for exactly this quality and format (FLV if the format is missing), or None."""
-        formats = self.urls.get(VideoQuality(quality), {})
-        return formats.get(VideoFetchFormat(fmt)) or formats.get(VideoFetchFormat.FLV)
-
-    def pick(
-        self, quality: VideoQuality, fmt: VideoFetchFormat = VideoFetchFormat.FLV
-    ) -> tuple[VideoQuality, str] | None:
-        """Return ``(quality used, url)``: the asked quality, else the nearest available one.
-
-        Nearest means the next lower quality first, then the next higher one. None if no quality
-        has a URL for the format (or FLV).
-        """
-        quality = VideoQuality(quality)
-        order = sorted(VideoQuality, key=lambda q: (abs(q.rank - quality.rank), q.rank > quality.rank))
-        for q in order:
-            url = self.get(q, fmt)
-            if url:
-                return q, url
-        return None
-
-    @classmethod
-    def from_room_json(cls, room: Any) -> StreamUrls:
-        """Parse the stream URLs out of a room info ``data`` object."""
-        stream_url = _mapping(dig(room, "stream_url"))
-        sdk_data = dig(stream_url, "live_core_sdk_data", "pull_data", "stream_data")
-        urls: dict[VideoQuality, dict[VideoFetchFormat, str]] = {}
-        parsed: Any = None
-        if isinstance(sdk_data, str) and sdk_data:
-            try:
-                parsed = json.loads(sdk_data)
-            except ValueError:
-                parsed = None
-        elif isinstance(sdk_data, Mapping):
-            parsed = sdk_data
-        for quality in VideoQuality:
-            main = dig(parsed, "data", quality.value, "main")
-            for fmt in VideoFetchFormat:
-                url = dig(main, fmt.value)
-                if isinstance(url, str) and url:
-                    urls.setdefault(quality, {})[fmt] = url
-        if not urls:
-            flv = _mapping(stream_url.get("flv_pull_url"))
-            for key, quality in _FLV_PULL_KEYS.items():
-                url = flv.get(key)
-                if isinstance(url, str) and url:
-                    urls.setdefault(quality, {})[VideoFetchFormat.FLV] = url
-            hls = stream_url.get("hls_pull_url")
-            if isinstance(hls, str) and hls:
-                urls.setdefault(VideoQuality.ORIGIN, {})[VideoFetchFormat.HLS] = hls
-        return cls(urls=urls, raw=stream_url)
 
 
 @dataclass(frozen=True)
