@@ -23,7 +23,7 @@ import struct
 import threading
 from dataclasses import dataclass, field
 from typing import Literal
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import websocket
 
@@ -114,6 +114,8 @@ class WebSocketTarget:
         first_batch: the sign server's first webcast response (sign mode), processed before frames.
         ca_bundle: a CA bundle path to verify the push server's certificate with (the Session's
             ``verify`` when it names one), or None for the system's trust store.
+        proxy: the proxy URL to tunnel through (``http://user:pw@host:port``, ``socks5h://...``;
+            chosen from the Session's proxies like requests would), or None to connect directly.
     """
 
     url: str = field(repr=False)
@@ -123,12 +125,41 @@ class WebSocketTarget:
     mode: ConnectMode = "sign"
     first_batch: ProtoMessageFetchResult | None = field(default=None, repr=False)
     ca_bundle: str | None = None
+    proxy: str | None = field(default=None, repr=False)
 
     @property
     def host(self) -> str:
         """The push server's host and path, safe to log (no query string)."""
         parts = urlsplit(self.url)
         return f"{parts.scheme}://{parts.netloc}{parts.path}"
+
+
+def proxy_options(proxy: str | None) -> dict[str, object]:
+    """Translate a requests-style proxy URL into websocket-client's connect options.
+
+    The proxy decision is made once, the way requests makes it (Session proxies, environment, no_proxy);
+    websocket-client is told exactly that, so it never consults the environment on its own.
+
+    Raises:
+        ValueError: a proxy URL without a host or with an unsupported scheme.
+    """
+    if not proxy:
+        return {"http_no_proxy": ["*"]}  # requests decided: no proxy for this host
+    parts = urlsplit(proxy if "://" in proxy else "http://" + proxy)
+    kind = parts.scheme.lower()
+    if kind == "https":
+        kind = "http"  # websocket-client tunnels with CONNECT over a plain connection to the proxy
+    if kind not in ("http", "socks4", "socks4a", "socks5", "socks5h") or not parts.hostname:
+        raise ValueError(f"unsupported proxy for the push socket: {parts.scheme}://{parts.hostname or ''}")
+    options: dict[str, object] = {
+        "http_proxy_host": parts.hostname,
+        "http_proxy_port": parts.port or (1080 if kind.startswith("socks") else 80),
+        "proxy_type": kind,
+        "http_no_proxy": ["no-proxy.invalid"],  # never let the environment's no_proxy override the decision
+    }
+    if parts.username:
+        options["http_proxy_auth"] = (unquote(parts.username), unquote(parts.password or ""))
+    return options
 
 
 # -- the connection ------------------------------------------------------------------------------
@@ -189,6 +220,7 @@ class PushConnection:
             "subprotocols": [SUBPROTOCOL],
             "timeout": self.connect_timeout,
         }
+        options.update(proxy_options(self.target.proxy))
         if self.target.origin:
             options["origin"] = self.target.origin
         else:

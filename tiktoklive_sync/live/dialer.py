@@ -15,6 +15,8 @@ from __future__ import annotations
 import logging
 from urllib.parse import urlsplit
 
+from requests.utils import select_proxy
+
 from ..errors import InitialCursorMissingError
 from ..routes.websocket import fetch_signed_websocket
 from ..session import Session
@@ -97,6 +99,7 @@ def direct_target(
         origin=session.endpoints.web.rstrip("/"),
         mode="direct",
         ca_bundle=_ca_bundle(session),
+        proxy=_proxy(session, url),
     )
 
 
@@ -133,6 +136,7 @@ def sign_target(
         mode="sign",
         first_batch=first,
         ca_bundle=_ca_bundle(session),
+        proxy=_proxy(session, url),
     )
 
 
@@ -140,3 +144,10 @@ def _ca_bundle(session: Session) -> str | None:
     """The CA bundle the Session verifies TLS with, if it names one (the push socket uses it too)."""
     verify = session.verify
     return verify if isinstance(verify, str) else None
+
+
+def _proxy(session: Session, ws_url: str) -> str | None:
+    """The proxy requests would use for this URL (Session proxies, then the environment), or None."""
+    http_url = "https" + ws_url[3:] if ws_url.startswith("wss") else "http" + ws_url[2:]
+    settings = session.merge_environment_settings(http_url, {}, None, None, None)
+    return select_proxy(http_url, settings["proxies"])
