@@ -101,3 +101,9 @@ def test_helpers() -> None:
 def test_live_status_truthiness() -> None:
     assert tls.LiveStatus(tls.LiveState.LIVE, "a")
     assert not tls.LiveStatus(tls.LiveState.OFFLINE, "a", evidence="status 4")
+
+
+def test_stream_data_nested_too_deep_is_no_urls_not_a_recursion_error() -> None:
+    deep = "[" * 100_000 + "]" * 100_000
+    room = _room(stream_url={"live_core_sdk_data": {"pull_data": {"stream_data": deep}}})
+    assert not tls.RoomInfo.from_json(room).stream_urls

@@ -44,6 +44,10 @@ class VideoFetchFormat(str, enum.Enum):
 _FLV_PULL_KEYS = {"FULL_HD1": VideoQuality.UHD, "HD1": VideoQuality.HD, "SD1": VideoQuality.SD, "SD2": VideoQuality.LD}
 
 
+_QUALITY_KEYS = tuple((q, q.value) for q in VideoQuality)
+_FORMAT_KEYS = tuple((f, f.value) for f in VideoFetchFormat)
+
+
 @dataclass(frozen=True)
 class StreamUrls:
     """The pull URLs of a live stream, by quality and format.
@@ -95,14 +99,15 @@ class StreamUrls:
         if isinstance(sdk_data, str) and sdk_data:
             try:
                 parsed = json.loads(sdk_data)
-            except ValueError:
+            except (ValueError, RecursionError):  # not JSON, or nested too deep to parse
                 parsed = None
         elif isinstance(sdk_data, Mapping):
             parsed = sdk_data
-        for quality in VideoQuality:
-            main = dig(parsed, "data", quality.value, "main")
-            for fmt in VideoFetchFormat:
-                url = dig(main, fmt.value)
+        by_quality = mapping(dig(parsed, "data"))
+        for quality, key in _QUALITY_KEYS:  # plain loops: this runs on every room info call
+            main = mapping(mapping(by_quality.get(key)).get("main"))
+            for fmt, fkey in _FORMAT_KEYS:
+                url = main.get(fkey)
                 if isinstance(url, str) and url:
                     urls.setdefault(quality, {})[fmt] = url
         if not urls:
