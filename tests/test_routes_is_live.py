@@ -202,3 +202,16 @@ def test_by_unique_id_empty(session, mocked) -> None:
     with pytest.raises(ValueError):
         tls.fetch_is_live(session, unique_id=" @ ")
     assert len(mocked.calls) == 0
+
+
+@pytest.mark.parametrize(
+    ("status", "cause"),
+    [(503, "servers are failing right now"), (429, "rate-limiting this client"), (404, "with an error status.")],
+)
+def test_an_error_status_names_the_outage_before_the_class_advice(session, mocked, status, cause) -> None:
+    mocked.get(CHECK_ALIVE, status=status, body="oops")
+    with pytest.raises(tls.MissingRoomIdInResponse) as caught:
+        tls.fetch_is_live(session, room_id=ROOM_ID)
+    text = str(caught.value)
+    assert caught.value.status == status and cause in text
+    assert text.index(cause) < text.index("The room may not exist")

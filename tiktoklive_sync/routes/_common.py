@@ -137,8 +137,14 @@ def raise_for_status(response: requests.Response, error: type[TikTokLiveError], 
         TikTokLiveError: ``error``, for any status outside 200-299.
     """
     raise_for_login_redirect(response, what)
-    if not 200 <= response.status_code < 300:
-        raise error(f"TikTok answered {what} with an error status.", status=response.status_code, body=response.content)
+    status = response.status_code
+    if not 200 <= status < 300:
+        hint = ""  # the cause comes first: the error class's own advice is about bad answers, not outages
+        if status == 429:
+            hint = " TikTok is rate-limiting this client: wait a while, or use another proxy."
+        elif status >= 500:
+            hint = " TikTok's servers are failing right now; try again later."
+        raise error(f"TikTok answered {what} with an error status.{hint}", status=status, body=response.content)
 
 
 def read_json(response: requests.Response, error: type[TikTokLiveError], what: str) -> Any:
