@@ -56,6 +56,7 @@ from .routes import (
 # --- live (owned by live/) ---
 from .live.catalog import *  # noqa: F403  (decode_frame, decode_message, Event, every event class)
 from .live.catalog import __all__ as _live_event_names
+from .live.checkpoint import LiveCheckpoint
 from .live.client import LiveClient
 from .live.lifecycle import ConnectEvent, DisconnectEvent, LiveStats
 from .live.settings import LiveSettings
@@ -107,6 +108,7 @@ __all__ = [
     # --- end routes __all__ ---
     # --- live __all__ ---
     *_live_event_names,
+    "LiveCheckpoint",
     "LiveClient",
     "LiveSettings",
     "LiveStats",

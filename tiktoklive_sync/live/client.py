@@ -41,6 +41,7 @@ from ..session import Session
 from .connection import PushConnection, PushConnectionClosed
 from .connector import Connector, LiveConnection, Stopped
 from .decode import decode_message, unpack_fetch_result
+from .checkpoint import CHECKPOINT_IDS, LiveCheckpoint
 from .dedupe import RecentIds
 from .events import Event
 from .events_room import LiveEndEvent
@@ -70,6 +71,9 @@ class LiveClient(Handlers):
             (never the sign server) or ``"sign"`` (always the sign server).
         settings: timing and limits (:class:`LiveSettings`); ``**options`` override its fields,
             e.g. ``LiveClient("x", stale_timeout=30, heartbeat_interval=5)``.
+        resume: a :class:`LiveCheckpoint` (from :meth:`checkpoint`, possibly of another process):
+            enter the room after its cursor and drop the msg_ids it lists. With ``unique_id`` its
+            room id is the room watched; a checkpoint of another room than ``room_id`` is ignored.
 
     Raises:
         ValueError: neither or both of ``unique_id`` / ``room_id``, a bad ``connect`` value, or an
@@ -84,6 +88,7 @@ class LiveClient(Handlers):
         session: Session | None = None,
         connect: Literal["auto", "direct", "sign"] = "auto",
         settings: LiveSettings | None = None,
+        resume: LiveCheckpoint | None = None,
         **options: Any,
     ) -> None:
         if (unique_id is None) == (room_id is None):
@@ -104,6 +109,8 @@ class LiveClient(Handlers):
         self._seen = RecentIds(self.settings.dedupe_size)
         self._cursor: str | None = None
         self._internal_ext: str | None = None
+        if resume is not None:
+            self._resume_from(resume)
         self._stopping = False
         self._running = False
         self._live: LiveConnection | None = None
@@ -138,6 +145,31 @@ class LiveClient(Handlers):
     def cursor(self) -> str | None:
         """The cursor of the last batch received (where a reconnect resumes)."""
         return self._cursor
+
+    def checkpoint(self, max_ids: int = CHECKPOINT_IDS) -> LiveCheckpoint:
+        """Return where this client stands: cursor, internal_ext and the last ``max_ids`` msg_ids.
+
+        Safe to call from another thread while the client runs (a consistent-enough snapshot: at
+        worst a few ids of the batch being delivered are missing, which a resume then repeats).
+
+        Raises:
+            RuntimeError: the room id is not known yet (nothing received, nothing resolved).
+        """
+        if self._room_id is None:
+            raise RuntimeError("no checkpoint before the room id is known (resolve_room_id() or run first)")
+        return LiveCheckpoint(room_id=self._room_id, cursor=self._cursor, internal_ext=self._internal_ext,
+                              recent_msg_ids=tuple(self._seen.recent(max_ids)))
+
+    def _resume_from(self, resume: LiveCheckpoint) -> None:
+        if not isinstance(resume, LiveCheckpoint):
+            raise ValueError(f"resume must be a LiveCheckpoint, not {type(resume).__name__}")
+        if self._room_id is not None and resume.room_id != self._room_id:
+            log.info("ignoring a checkpoint of room %d for room %d", resume.room_id, self._room_id)
+            return
+        if self._room_id is None:
+            self._room_id = resume.room_id
+        self._cursor, self._internal_ext = resume.cursor, resume.internal_ext
+        self._seen.update(resume.recent_msg_ids)
 
     def resolve_room_id(self) -> int:
         """Return the room id, resolving it from the unique id on first use.

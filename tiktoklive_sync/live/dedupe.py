@@ -14,6 +14,7 @@ Example::
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Iterable
 
 __all__ = ["RecentIds"]
 
@@ -52,6 +53,23 @@ class RecentIds:
         if len(self._ids) > self.maxsize:
             self._ids.popitem(last=False)
         return False
+
+    def recent(self, n: int) -> list[int]:
+        """Return the ``n`` most recently seen ids, oldest first."""
+        if n <= 0:
+            return []
+        out: list[int] = []
+        for msg_id in reversed(self._ids):
+            out.append(msg_id)
+            if len(out) >= n:
+                break
+        out.reverse()
+        return out
+
+    def update(self, ids: Iterable[int]) -> None:
+        """Remember every id of ``ids`` (in order, as if each was seen)."""
+        for msg_id in ids:
+            self.check_and_add(msg_id)
 
     def clear(self) -> None:
         """Forget every id."""
