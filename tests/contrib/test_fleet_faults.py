@@ -1,0 +1,111 @@
+"""The fleet under faults: real redis-server, two real Celery workers, beat, FakeTikTok in its own process.
+
+Six creators are live and receive chat messages all along. A worker is SIGKILLed (or SIGTERMed, or
+Redis restarts) mid-live; afterwards the database must hold every pushed message exactly once, and
+the fake must never have seen two connections to one room at the same time.
+"""
+
+from __future__ import annotations
+
+import signal
+import time
+from pathlib import Path
+
+import pytest
+
+from .fleet_support import CHECKPOINT_INTERVAL, LEASE_TTL, POLL_INTERVAL, Fleet, overlaps, rows, wait_for
+from .redis_server import RedisServer
+
+pytestmark = pytest.mark.slow
+#: the watcher waits this long after taking a lease before entering the room (ttl / 3, plus 20 %)
+SETTLE = LEASE_TTL / 3 * 1.2
+#: generous slack for a loaded 2-core machine on top of every bound the fleet promises
+SLACK = 15.0
+
+
+def _start(fleet: Fleet) -> None:
+    fleet.start_worker("w1")
+    fleet.start_worker("w2")
+    fleet.start_beat()
+    fleet.fake.call("feed", rate=20, batch=2)
+    wait_for("6 lives owned", lambda: len(fleet.owners()) == 6, 60)
+    wait_for("a checkpoint of every live", lambda: all(o.has_checkpoint for o in fleet.owners()), 30)
+    time.sleep(CHECKPOINT_INTERVAL)
+
+
+def _resumed(fleet: Fleet, rooms: set[int]) -> None:
+    """The new owners of ``rooms`` entered after a checkpoint's cursor, not from the start."""
+    last: dict[int, str] = {}
+    for room_id, cursor in fleet.fake.enters():
+        last[room_id] = cursor
+    for room_id in rooms:
+        assert last[room_id].isdigit() and int(last[room_id]) > 0, f"room {room_id} started over"
+
+
+def _victim(fleet: Fleet) -> str:
+    """The worker holding the most lives (at least 3 of the 6)."""
+    owned = fleet.owned_by()
+    return max(("w1", "w2"), key=lambda w: len(owned.get(w, ())))
+
+
+def _all_owned_by(fleet: Fleet, worker: str) -> bool:
+    owned = fleet.owners()
+    return len(owned) == 6 and all(o.worker.startswith(worker + "@") for o in owned)
+
+
+def _finish_and_check(fleet: Fleet, db: Path) -> None:
+    time.sleep(2 * CHECKPOINT_INTERVAL)
+    pushed = fleet.fake.call("stop_feed")["pushed"]
+    ends = fleet.fake.call("end_all")["ends"]
+    wait_for("every watcher to end with its live", lambda: not fleet.owners(), 60)
+    expected = {(int(r), m) for r, ids in pushed.items() for m in ids} | {(int(r), m) for r, m in ends.items()}
+    got = rows(db)
+    assert len(expected) > 6 * 20
+    missing, extra = expected - set(got), set(got) - expected
+    assert not missing, f"{len(missing)} of {len(expected)} pushed events lost, e.g. {sorted(missing)[:3]}"
+    assert not extra, f"{len(extra)} rows nobody pushed"
+    assert len(got) == len(set(got)), "an event is in the database twice"
+    connections = fleet.fake.connections()
+    assert {r for r, _, _ in connections} == set(fleet.fake.rooms.values())
+    assert not overlaps(connections), f"two workers in one room at once: {overlaps(connections)}"
+
+
+def test_sigkill_mid_live_the_other_worker_takes_all_six_and_nothing_is_lost(fleet: Fleet, tmp_path: Path) -> None:
+    _start(fleet)
+    victim = _victim(fleet)
+    survivor = "w2" if victim == "w1" else "w1"
+    moved = {o.room_id for o in fleet.owners() if o.worker.startswith(victim + "@")}
+    fleet.signal(victim, signal.SIGKILL)
+    killed_at = time.monotonic()
+    assert fleet.wait_exit(victim, 10) == -signal.SIGKILL
+    wait_for(f"{survivor} to own all 6", lambda: _all_owned_by(fleet, survivor),
+             LEASE_TTL + POLL_INTERVAL + SETTLE + SLACK)
+    takeover = time.monotonic() - killed_at
+    assert takeover >= LEASE_TTL * 0.5  # the dead worker's leases ran out; nobody stole them early
+    _resumed(fleet, moved)
+    _finish_and_check(fleet, tmp_path / "events.db")
+
+
+def test_sigterm_hands_the_lives_back_at_once(fleet: Fleet, tmp_path: Path) -> None:
+    _start(fleet)
+    victim = _victim(fleet)
+    survivor = "w2" if victim == "w1" else "w1"
+    moved = {o.room_id for o in fleet.owners() if o.worker.startswith(victim + "@")}
+    fleet.signal(victim, signal.SIGTERM)
+    assert fleet.wait_exit(victim, 30) == 0  # warm shutdown finished: the watchers stopped
+    assert "handed back" in fleet.log(victim)
+    wait_for(f"{survivor} to own all 6", lambda: _all_owned_by(fleet, survivor), POLL_INTERVAL + SETTLE + SLACK)
+    _resumed(fleet, moved)
+    _finish_and_check(fleet, tmp_path / "events.db")
+
+
+def test_redis_restart_the_fleet_recovers(fleet: Fleet, redis_server: RedisServer, tmp_path: Path) -> None:
+    _start(fleet)
+    before = {o.room_id: o.worker for o in fleet.owners()}
+    redis_server.restart(down_for=LEASE_TTL / 2)  # empty again: no leases, checkpoints or queued tasks
+    wait_for("6 lives owned again", lambda: len(fleet.owners()) == 6, LEASE_TTL + POLL_INTERVAL + SLACK)
+    time.sleep(2 * CHECKPOINT_INTERVAL)
+    after = {o.room_id: o.worker for o in fleet.owners()}
+    assert len(after) == 6 and set(after) == set(before)
+    assert all(fleet.workers[w].poll() is None for w in ("w1", "w2"))
+    _finish_and_check(fleet, tmp_path / "events.db")
