@@ -104,9 +104,10 @@ class SqlSink:
         with self._wake:
             if self._closing:
                 raise SinkError("this SqlSink is closed; make a new one to write more")
-            self._queue.append((unique_id, item))
+            queue = self._queue
+            queue.append((unique_id, item))
             self._queued += 1
-            if len(self._queue) >= self.batch_size:
+            if len(queue) == 1 or len(queue) >= self.batch_size:  # the writer may be idle, or a batch is due
                 self._wake.notify()
 
     @property
