@@ -62,6 +62,11 @@ from .live.lifecycle import ConnectEvent, DisconnectEvent, LiveStats
 from .live.settings import LiveSettings
 # --- end live ---
 
+# --- streaks and sinks (after the event classes, which they use) ---
+from .streaks import GiftStreak, GiftStreaks
+from . import sinks
+# --- end streaks and sinks ---
+
 # --- recording (owned by recording.py) ---
 from .recording import Recording, RecordingProgress, record_stream
 # --- end recording ---
@@ -115,6 +120,11 @@ __all__ = [
     "ConnectEvent",
     "DisconnectEvent",
     # --- end live __all__ ---
+    # --- streaks and sinks __all__ ---
+    "GiftStreak",
+    "GiftStreaks",
+    "sinks",
+    # --- end streaks and sinks __all__ ---
     # --- recording __all__ ---
     "Recording",
     "RecordingProgress",
