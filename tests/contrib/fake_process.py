@@ -7,7 +7,8 @@ Run: ``python fake_process.py ROOMS``. The first line out is ``{"base_url", "ws_
 - ``{"cmd": "stop_feed"}``: stop pushing; answers ``{"pushed": {room_id: [msg_id, ...]}}``;
 - ``{"cmd": "end_all"}``: end every live; answers ``{"ends": {room_id: msg_id}}``;
 - ``{"cmd": "connections"}``: ``{"connections": [[room_id, opened, closed or null], ...]}`` (monotonic s)
-  and ``"enters": [[room_id, cursor], ...]`` (the enter-room frames, oldest first);
+  , ``"enters": [[room_id, cursor], ...]`` (the enter-room frames, oldest first) and ``"resumes"``:
+  ``[[room_id, cursor], ...]``, the cursor each accepted WebSocket handshake asked to resume after;
 - ``{"cmd": "quit"}``.
 """
 
@@ -92,6 +93,8 @@ def main() -> None:
             with _spans_lock:
                 reply = {"connections": [list(s) for s in _spans]}
             reply["enters"] = [[e.room_id, e.cursor] for e in fake.enter_rooms]
+            reply["resumes"] = [[int(h.params["room_id"]), h.params.get("cursor", "")] for h in fake.ws_handshakes
+                                if h.status == 101]
         elif name == "quit":
             break
         out.write(json.dumps(reply) + "\n")

@@ -61,8 +61,9 @@ class FakeProcess:
     def connections(self) -> list[tuple[int, float, float | None]]:
         return [(int(r), o, c) for r, o, c in self.call("connections")["connections"]]
 
-    def enters(self) -> list[tuple[int, str]]:
-        return [(int(r), c) for r, c in self.call("connections")["enters"]]
+    def resumes(self) -> list[tuple[int, str]]:
+        """(room_id, cursor in the handshake URL) of every accepted connection, oldest first."""
+        return [(int(r), c) for r, c in self.call("connections")["resumes"]]
 
     def close(self) -> None:
         if self.process.poll() is None:

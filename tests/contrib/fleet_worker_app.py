@@ -12,9 +12,3 @@ from tiktoklive_sync.contrib.celery import make_app
 app, fleet = make_app()
 if not fleet.config.session_factory.__module__ == "fake_session":
     raise RuntimeError("the fleet tests' workers must talk to the fake only (TIKTOKLIVE_FLEET_SESSION)")
-try:
-    import tiktoklive_sync.sinks  # noqa: F401  (the library's sinks, once this install has them)
-except ImportError:  # a minimal SQLite sink with the same unique key, until then
-    from sqlite_sink import open_sqlite_sink
-
-    fleet.config.open_sink = open_sqlite_sink

@@ -33,13 +33,25 @@ def _start(fleet: Fleet) -> None:
     time.sleep(CHECKPOINT_INTERVAL)
 
 
-def _resumed(fleet: Fleet, rooms: set[int]) -> None:
-    """The new owners of ``rooms`` entered after a checkpoint's cursor, not from the start."""
-    last: dict[int, str] = {}
-    for room_id, cursor in fleet.fake.enters():
-        last[room_id] = cursor
+def _connections_per_room(fleet: Fleet) -> dict[int, list[str]]:
+    """room_id -> the cursor each accepted connection asked to resume after, oldest first."""
+    seen: dict[int, list[str]] = {}
+    for room_id, cursor in fleet.fake.resumes():
+        seen.setdefault(room_id, []).append(cursor)
+    return seen
+
+
+def _resumed(fleet: Fleet, before: dict[int, list[str]], rooms: set[int]) -> None:
+    """The new owners of ``rooms`` connect; where a room was watched before, after a checkpoint's cursor."""
+    def new_connections() -> dict[int, list[str]]:
+        seen = _connections_per_room(fleet)
+        return seen if all(len(seen.get(r, ())) > len(before.get(r, ())) for r in rooms) else {}
+
+    seen = wait_for("the new owners to connect", new_connections, SETTLE + SLACK, 0.2)
     for room_id in rooms:
-        assert last[room_id].isdigit() and int(last[room_id]) > 0, f"room {room_id} started over"
+        cursor = seen[room_id][-1]
+        if before.get(room_id):
+            assert cursor.isdigit() and int(cursor) > 0, f"room {room_id} started over (cursors: {seen[room_id]})"
 
 
 def _victim(fleet: Fleet) -> str:
@@ -75,6 +87,7 @@ def test_sigkill_mid_live_the_other_worker_takes_all_six_and_nothing_is_lost(fle
     victim = _victim(fleet)
     survivor = "w2" if victim == "w1" else "w1"
     moved = {o.room_id for o in fleet.owners() if o.worker.startswith(victim + "@")}
+    connected = _connections_per_room(fleet)
     fleet.signal(victim, signal.SIGKILL)
     killed_at = time.monotonic()
     assert fleet.wait_exit(victim, 10) == -signal.SIGKILL
@@ -82,7 +95,7 @@ def test_sigkill_mid_live_the_other_worker_takes_all_six_and_nothing_is_lost(fle
              LEASE_TTL + POLL_INTERVAL + SETTLE + SLACK)
     takeover = time.monotonic() - killed_at
     assert takeover >= LEASE_TTL * 0.5  # the dead worker's leases ran out; nobody stole them early
-    _resumed(fleet, moved)
+    _resumed(fleet, connected, moved)
     _finish_and_check(fleet, tmp_path / "events.db")
 
 
@@ -91,11 +104,12 @@ def test_sigterm_hands_the_lives_back_at_once(fleet: Fleet, tmp_path: Path) -> N
     victim = _victim(fleet)
     survivor = "w2" if victim == "w1" else "w1"
     moved = {o.room_id for o in fleet.owners() if o.worker.startswith(victim + "@")}
+    connected = _connections_per_room(fleet)
     fleet.signal(victim, signal.SIGTERM)
     assert fleet.wait_exit(victim, 30) == 0  # warm shutdown finished: the watchers stopped
     assert "handed back" in fleet.log(victim)
     wait_for(f"{survivor} to own all 6", lambda: _all_owned_by(fleet, survivor), POLL_INTERVAL + SETTLE + SLACK)
-    _resumed(fleet, moved)
+    _resumed(fleet, connected, moved)
     _finish_and_check(fleet, tmp_path / "events.db")
 
 

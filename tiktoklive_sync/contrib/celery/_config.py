@@ -23,7 +23,7 @@ def default_open_sink(url: str) -> Sink:
         ImportError: this install has no ``tiktoklive_sync.sinks``.
         ValueError: a URL the sinks do not know.
     """
-    from tiktoklive_sync.sinks import open_sink  # type: ignore[import-not-found,unused-ignore]
+    from tiktoklive_sync.sinks import open_sink
 
     return open_sink(url)
 

@@ -162,7 +162,12 @@ class Watcher:
         self._client = client
         if self._stopped.is_set():
             client.stop()
-        sink = self.config.open_sink(self.sink_url)
+        try:
+            sink = self._open_sink()
+        except BaseException:
+            client.close()
+            session.close()
+            raise
         recording = self._start_recording(session)
         try:
             self._pump(client, sink, written)
@@ -213,6 +218,17 @@ class Watcher:
                 log.warning("could not forget the checkpoint of room %d (%s)", self.room_id, exc)
             return
         self._checkpoint(client, sink, written)
+
+    def _open_sink(self) -> Sink:
+        """Open the sink, trying again twice: workers starting together race to create its tables."""
+        for attempt in range(3):
+            try:
+                return self.config.open_sink(self.sink_url)
+            except Exception as exc:
+                if attempt == 2 or self._stopped.wait(0.5 * (attempt + 1)):
+                    raise
+                log.warning("could not open the sink %s (%s); trying again", self.sink_url, exc)
+        raise AssertionError("unreachable")
 
     def _load_checkpoint(self) -> tls.LiveCheckpoint | None:
         try:
