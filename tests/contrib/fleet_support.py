@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -9,6 +10,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -150,10 +152,26 @@ class Fleet:
         self.redis.close()
 
 
-def rows(db_path: Path) -> list[tuple[int, int]]:
-    """Every (room_id, msg_id) row of the ``events`` table."""
-    with sqlite3.connect(db_path, timeout=30) as db:
-        return [(int(r), int(m)) for r, m in db.execute("SELECT room_id, msg_id FROM events")]
+def rows(sink_url: str) -> list[tuple[int, int]]:
+    """Every (room_id, msg_id) row of the ``events`` table of ``sink_url`` (SQLite or PostgreSQL)."""
+    query = "SELECT room_id, msg_id FROM events"
+    if sink_url.startswith("sqlite:///"):
+        with contextlib.closing(sqlite3.connect(sink_url.removeprefix("sqlite:///"), timeout=30)) as db:
+            return [(int(r), int(m)) for r, m in db.execute(query)]
+    import psycopg
+
+    with psycopg.connect(sink_url) as db:
+        return [(int(r), int(m)) for r, m in db.execute(query)]
+
+
+def new_postgres_database(server_url: str) -> str:
+    """Create an empty database on the PostgreSQL server of ``server_url``; return its URL."""
+    import psycopg
+
+    name = f"fleet_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(server_url, autocommit=True) as db:
+        db.execute(f"CREATE DATABASE {name}")
+    return server_url.rsplit("/", 1)[0] + "/" + name
 
 
 def overlaps(connections: list[tuple[int, float, float | None]]) -> list[str]:

@@ -13,7 +13,17 @@ from pathlib import Path
 
 import pytest
 
-from .fleet_support import CHECKPOINT_INTERVAL, LEASE_TTL, POLL_INTERVAL, Fleet, overlaps, rows, wait_for
+from .fleet_support import (
+    CHECKPOINT_INTERVAL,
+    LEASE_TTL,
+    POLL_INTERVAL,
+    FakeProcess,
+    Fleet,
+    new_postgres_database,
+    overlaps,
+    rows,
+    wait_for,
+)
 from .redis_server import RedisServer
 
 pytestmark = pytest.mark.slow
@@ -65,13 +75,13 @@ def _all_owned_by(fleet: Fleet, worker: str) -> bool:
     return len(owned) == 6 and all(o.worker.startswith(worker + "@") for o in owned)
 
 
-def _finish_and_check(fleet: Fleet, db: Path) -> None:
+def _finish_and_check(fleet: Fleet) -> None:
     time.sleep(2 * CHECKPOINT_INTERVAL)
     pushed = fleet.fake.call("stop_feed")["pushed"]
     ends = fleet.fake.call("end_all")["ends"]
     wait_for("every watcher to end with its live", lambda: not fleet.owners(), 60)
     expected = {(int(r), m) for r, ids in pushed.items() for m in ids} | {(int(r), m) for r, m in ends.items()}
-    got = rows(db)
+    got = rows(fleet.sink_url)
     assert len(expected) > 6 * 20
     missing, extra = expected - set(got), set(got) - expected
     assert not missing, f"{len(missing)} of {len(expected)} pushed events lost, e.g. {sorted(missing)[:3]}"
@@ -82,7 +92,21 @@ def _finish_and_check(fleet: Fleet, db: Path) -> None:
     assert not overlaps(connections), f"two workers in one room at once: {overlaps(connections)}"
 
 
-def test_sigkill_mid_live_the_other_worker_takes_all_six_and_nothing_is_lost(fleet: Fleet, tmp_path: Path) -> None:
+def test_sigkill_mid_live_the_other_worker_takes_all_six_and_nothing_is_lost(fleet: Fleet) -> None:
+    _sigkill_one_worker(fleet)
+
+
+def test_sigkill_with_the_events_in_postgresql(
+    redis_url: str, fake_process: FakeProcess, postgres_url: str, tmp_path: Path
+) -> None:
+    fleet = Fleet(redis_url, fake_process, tmp_path, new_postgres_database(postgres_url))
+    try:
+        _sigkill_one_worker(fleet)
+    finally:
+        fleet.close()
+
+
+def _sigkill_one_worker(fleet: Fleet) -> None:
     _start(fleet)
     victim = _victim(fleet)
     survivor = "w2" if victim == "w1" else "w1"
@@ -96,10 +120,10 @@ def test_sigkill_mid_live_the_other_worker_takes_all_six_and_nothing_is_lost(fle
     takeover = time.monotonic() - killed_at
     assert takeover >= LEASE_TTL * 0.5  # the dead worker's leases ran out; nobody stole them early
     _resumed(fleet, connected, moved)
-    _finish_and_check(fleet, tmp_path / "events.db")
+    _finish_and_check(fleet)
 
 
-def test_sigterm_hands_the_lives_back_at_once(fleet: Fleet, tmp_path: Path) -> None:
+def test_sigterm_hands_the_lives_back_at_once(fleet: Fleet) -> None:
     _start(fleet)
     victim = _victim(fleet)
     survivor = "w2" if victim == "w1" else "w1"
@@ -110,10 +134,10 @@ def test_sigterm_hands_the_lives_back_at_once(fleet: Fleet, tmp_path: Path) -> N
     assert "handed back" in fleet.log(victim)
     wait_for(f"{survivor} to own all 6", lambda: _all_owned_by(fleet, survivor), POLL_INTERVAL + SETTLE + SLACK)
     _resumed(fleet, connected, moved)
-    _finish_and_check(fleet, tmp_path / "events.db")
+    _finish_and_check(fleet)
 
 
-def test_redis_restart_the_fleet_recovers(fleet: Fleet, redis_server: RedisServer, tmp_path: Path) -> None:
+def test_redis_restart_the_fleet_recovers(fleet: Fleet, redis_server: RedisServer) -> None:
     _start(fleet)
     before = {o.room_id: o.worker for o in fleet.owners()}
     redis_server.restart(down_for=LEASE_TTL / 2)  # empty again: no leases, checkpoints or queued tasks
@@ -122,4 +146,4 @@ def test_redis_restart_the_fleet_recovers(fleet: Fleet, redis_server: RedisServe
     after = {o.room_id: o.worker for o in fleet.owners()}
     assert len(after) == 6 and set(after) == set(before)
     assert all(fleet.workers[w].poll() is None for w in ("w1", "w2"))
-    _finish_and_check(fleet, tmp_path / "events.db")
+    _finish_and_check(fleet)
