@@ -23,6 +23,8 @@ from typing import Any
 
 import redis as redis_lib
 from celery import Celery, Task, signals
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from ._config import FleetConfig
 from ._poll import poll_once
@@ -59,8 +61,11 @@ class Fleet:
         """This process's Redis client for leases and checkpoints (made on first use)."""
         with self._lock:
             if self._redis is None:
+                # a renewal must fail fast (well within the TTL) rather than retry for seconds
+                timeout = min(5.0, max(0.5, self.config.lease_ttl / 6))
                 self._redis = redis_lib.Redis.from_url(
-                    self.config.redis_url, socket_timeout=5, socket_connect_timeout=2, health_check_interval=10
+                    self.config.redis_url, socket_timeout=timeout, socket_connect_timeout=timeout,
+                    health_check_interval=10, retry=Retry(NoBackoff(), 1),
                 )
             return self._redis
 
