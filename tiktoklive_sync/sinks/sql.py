@@ -17,16 +17,12 @@ import time
 from types import TracebackType
 from typing import Any
 
-import tiktoklive_sync as _package
-
 from ..errors import SinkError
+from ..events import Event
 from ..streaks import GiftStreak
 from ._schema import Tables, event_row, insert_ignoring_duplicates, open_engine, streak_row
 
 __all__ = ["SqlSink"]
-
-#: the base class of every event, by its public name
-Event: Any = vars(_package)["Event"]
 
 log = logging.getLogger("tiktoklive_sync")
 
@@ -92,7 +88,7 @@ class SqlSink:
 
     # -- the handler ---------------------------------------------------------------------------
 
-    def __call__(self, unique_id: str | None, item: Any) -> None:
+    def __call__(self, unique_id: str | None, item: Event | GiftStreak) -> None:
         """Queue one event or GiftStreak of creator ``unique_id`` (returns at once).
 
         Raises:
