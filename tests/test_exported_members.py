@@ -109,7 +109,9 @@ PUBLIC = [
 
 #: subpackages a user may import (``tiktoklive_sync.events``, ``.errors``, ``.testing``, ...) or that
 #: are attributes of the package once imported; everything else without an underscore is in __all__
-SUBMODULES = {"errors", "events", "live", "models", "proto", "recording", "routes", "cli", "testing", "sinks", "streaks"}
+SUBMODULES = {
+    "errors", "events", "live", "models", "proto", "recording", "routes", "cli", "testing", "sinks", "streaks",
+}
 
 
 def test_the_top_level_exports_exactly_the_pinned_names() -> None:
