@@ -267,3 +267,33 @@ def test_end_to_end_a_live_client_into_sql(fake_tiktok, sqlite_url, query):
     lifecycle = query(sqlite_url, "SELECT type FROM events WHERE msg_id IS NULL")
     assert lifecycle == [("ConnectEvent",), ("DisconnectEvent",)]
     assert query(sqlite_url, 'SELECT unique_id, "count", completed FROM gift_streaks') == [("bob", 5, 0)]
+
+
+def test_two_clients_on_one_room_and_a_dropped_connection_leave_each_message_once(fake_tiktok, db_url, query):
+    import threading
+
+    fake_tiktok.add_room("someone")
+    room_id = fake_tiktok.room("someone").room_id
+    ids = fake_tiktok.push("someone", *[testing.chat(f"c{n}", user="amy") for n in range(40)])
+    with SqlSink(db_url, flush_interval=0.1) as sink:
+        clients = [tls.LiveClient("someone", session=fake_tiktok.session(), poll_interval=0.05,
+                                  backoff_initial=0.02, backoff_max=0.2) for _ in range(2)]
+
+        def watch(client: tls.LiveClient) -> None:
+            for event in client.events():
+                sink("someone", event)
+
+        threads = [threading.Thread(target=watch, args=(client,)) for client in clients]
+        for thread in threads:
+            thread.start()
+        assert wait_until(lambda: all(client.stats.connections for client in clients))
+        fake_tiktok.drop_connections()  # both reconnect and resume
+        ids += fake_tiktok.push("someone", *[testing.chat(f"d{n}", user="bob") for n in range(40)])
+        ids.append(fake_tiktok.end_live(room_id))
+        for thread in threads:
+            thread.join(WAIT)
+        for client in clients:
+            client.close()
+    assert all(client.stats.connections >= 2 and client.stats.events > len(ids) for client in clients)
+    stored = query(db_url, "SELECT msg_id FROM events WHERE msg_id IS NOT NULL")
+    assert sorted(row[0] for row in stored) == sorted(ids)  # none lost, none twice
