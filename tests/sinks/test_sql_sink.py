@@ -297,3 +297,18 @@ def test_two_clients_on_one_room_and_a_dropped_connection_leave_each_message_onc
     assert all(client.stats.connections >= 2 and client.stats.events > len(ids) for client in clients)
     stored = query(db_url, "SELECT msg_id FROM events WHERE msg_id IS NOT NULL")
     assert sorted(row[0] for row in stored) == sorted(ids)  # none lost, none twice
+
+
+def test_the_package_imports_without_sqlalchemy_and_says_what_to_install():
+    import subprocess
+
+    code = (
+        "import sys; sys.modules['sqlalchemy'] = None\n"
+        "import tiktoklive_sync as tls\n"
+        "from tiktoklive_sync.sinks import JsonlSink, SqlSink, open_sink\n"
+        "try:\n    open_sink('sqlite://')\nexcept tls.SinkError as exc:\n    print(exc)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=README.parent, capture_output=True, text=True,
+                          timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    assert 'pip install "tiktoklive-sync[sql]"' in done.stdout
