@@ -312,3 +312,21 @@ def test_the_package_imports_without_sqlalchemy_and_says_what_to_install():
                           timeout=60, check=False)
     assert done.returncode == 0, done.stderr
     assert 'pip install "tiktoklive-sync[sql]"' in done.stdout
+
+
+def test_a_sink_left_open_is_written_out_when_the_interpreter_exits(sqlite_url, query):
+    import subprocess
+
+    code = (
+        "import sys, tiktoklive_sync as tls\n"
+        "from tiktoklive_sync import testing\n"
+        "from tiktoklive_sync.sinks import SqlSink\n"
+        "sink = SqlSink(sys.argv[1], batch_size=10_000, flush_interval=60)\n"
+        "for n in range(100):\n"
+        "    message = testing.chat(f'c{n}')\n"
+        "    sink('someone', tls.decode_message(message.method, message.payload))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code, sqlite_url], cwd=README.parent, capture_output=True,
+                          text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    assert count(query, sqlite_url) == 100

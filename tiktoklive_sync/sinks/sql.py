@@ -11,9 +11,11 @@ Example::
 
 from __future__ import annotations
 
+import atexit
 import logging
 import threading
 import time
+import weakref
 from types import TracebackType
 from typing import Any
 
@@ -28,6 +30,17 @@ log = logging.getLogger("tiktoklive_sync")
 
 #: the longest wait between two attempts at a batch that failed
 _MAX_RETRY_DELAY = 30.0
+#: sinks not closed yet: closed at interpreter exit, so what they queued is written
+_OPEN: weakref.WeakSet[SqlSink] = weakref.WeakSet()
+
+
+@atexit.register
+def _close_open_sinks() -> None:
+    for sink in list(_OPEN):
+        try:
+            sink.close(timeout=10.0)
+        except Exception as exc:  # at exit there is no caller left to raise to
+            log.error("SqlSink: %s", exc)
 
 
 class SqlSink:
@@ -38,7 +51,8 @@ class SqlSink:
     created if missing (schema in the README). Calls only queue the record; a background thread
     writes what is queued as one transaction when ``batch_size`` records are waiting, at least every
     ``flush_interval`` seconds, at :meth:`flush` and at :meth:`close`. A failed write is logged and
-    retried (with a growing delay, at most 30 s) until it succeeds: nothing is dropped.
+    retried (with a growing delay, at most 30 s) until it succeeds: nothing is dropped (records wait
+    in memory meanwhile). A sink still open when the interpreter exits is closed then.
 
     Args:
         url: ``sqlite:///events.db`` (a file; ``sqlite://`` for memory) or
@@ -85,6 +99,7 @@ class SqlSink:
         self._give_up_at: float | None = None
         self._thread = threading.Thread(target=self._run, name="tiktoklive-sync-sql-sink", daemon=True)
         self._thread.start()
+        _OPEN.add(self)
 
     # -- the handler ---------------------------------------------------------------------------
 
@@ -148,6 +163,7 @@ class SqlSink:
         with self._wake:
             self._closed = True
             unwritten = self._queued - self.written
+        _OPEN.discard(self)
         self.engine.dispose()
         if unwritten:
             raise SinkError(f"{unwritten} records could not be written to {self.url.split('@')[-1]} "
