@@ -75,13 +75,19 @@ def test_an_event_written_twice_is_one_row(db_url, query, make_events):
     assert [row[0] for row in ids][:20] == [event.msg_id for event in events]
 
 
-def test_events_without_a_msg_id_are_each_their_own_row(db_url, query, room):
+def test_events_without_a_msg_id_go_to_client_events_each_its_own_row(db_url, query, room, make_events):
     with SqlSink(db_url) as sink:
         sink("someone", tls.ConnectEvent(unique_id="someone", room_id=room, mode="direct"))
+        sink("someone", make_events(1)[0])
         sink("someone", tls.DisconnectEvent(room_id=room, reason="stale socket", reconnecting=True))
         sink("someone", tls.ConnectEvent(unique_id="someone", room_id=room, mode="direct", reconnect=True))
-    rows = query(db_url, "SELECT type, msg_id, room_id FROM events ORDER BY id")
-    assert rows == [("ConnectEvent", None, room), ("DisconnectEvent", None, room), ("ConnectEvent", None, room)]
+    rows = query(db_url, "SELECT creator, type, room_id FROM client_events ORDER BY id")
+    assert rows == [("someone", "ConnectEvent", room), ("someone", "DisconnectEvent", room),
+                    ("someone", "ConnectEvent", room)]
+    assert query(db_url, "SELECT type FROM events") == [("CommentEvent",)]  # every events row has a msg_id
+    reason = "json_extract(data, '$.reason')" if db_url.startswith("sqlite") else "data->>'reason'"
+    reasons = query(db_url, f"SELECT {reason} FROM client_events WHERE type = 'DisconnectEvent'")
+    assert reasons == [("stale socket",)]
 
 
 def test_gift_streaks_get_their_table_once_each(db_url, query, decode, room):
@@ -262,9 +268,9 @@ def test_end_to_end_a_live_client_into_sql(fake_tiktok, sqlite_url, query):
             sink("someone", event)
             for record in streaks.feed(event):
                 sink("someone", record)
-    stored = query(sqlite_url, "SELECT msg_id FROM events WHERE msg_id IS NOT NULL ORDER BY id")
+    stored = query(sqlite_url, "SELECT msg_id FROM events ORDER BY id")
     assert [row[0] for row in stored] == ids
-    lifecycle = query(sqlite_url, "SELECT type FROM events WHERE msg_id IS NULL")
+    lifecycle = query(sqlite_url, "SELECT type FROM client_events ORDER BY id")
     assert lifecycle == [("ConnectEvent",), ("DisconnectEvent",)]
     assert query(sqlite_url, 'SELECT unique_id, "count", completed FROM gift_streaks') == [("bob", 5, 0)]
 
@@ -295,7 +301,7 @@ def test_two_clients_on_one_room_and_a_dropped_connection_leave_each_message_onc
         for client in clients:
             client.close()
     assert all(client.stats.connections >= 2 and client.stats.events > len(ids) for client in clients)
-    stored = query(db_url, "SELECT msg_id FROM events WHERE msg_id IS NOT NULL")
+    stored = query(db_url, "SELECT msg_id FROM events")
     assert sorted(row[0] for row in stored) == sorted(ids)  # none lost, none twice
 
 

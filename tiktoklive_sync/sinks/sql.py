@@ -22,7 +22,7 @@ from typing import Any
 from ..errors import SinkError
 from ..events import Event
 from ..streaks import GiftStreak
-from ._schema import Tables, event_row, insert_ignoring_duplicates, open_engine, streak_row
+from ._schema import Tables, client_event_row, event_row, insert_ignoring_duplicates, open_engine, streak_row
 
 __all__ = ["SqlSink"]
 
@@ -47,8 +47,9 @@ class SqlSink:
     """A handler ``sink(unique_id, event_or_streak)`` that stores events in a SQL database.
 
     Events go to the ``events`` table (one row per (room_id, msg_id): writing an event twice keeps
-    one row), :class:`~tiktoklive_sync.GiftStreak` records to ``gift_streaks``; both tables are
-    created if missing (schema in the README). Calls only queue the record; a background thread
+    one row), :class:`~tiktoklive_sync.GiftStreak` records to ``gift_streaks``, events without a
+    msg_id (the client's ConnectEvent / DisconnectEvent) to ``client_events``, one row each; the
+    tables are created if missing (schema in the README). Calls only queue the record; a background thread
     writes what is queued as one transaction when ``batch_size`` records are waiting, at least every
     ``flush_interval`` seconds, at :meth:`flush` and at :meth:`close`. A failed write is logged and
     retried (with a growing delay, at most 30 s) until it succeeds: nothing is dropped (records wait
@@ -68,7 +69,7 @@ class SqlSink:
 
     Attributes:
         engine: the SQLAlchemy engine (query the tables with it).
-        tables: ``tables.events`` and ``tables.gift_streaks``, SQLAlchemy ``Table`` objects.
+        tables: ``tables.events``, ``tables.gift_streaks``, ``tables.client_events`` (SQLAlchemy tables).
         written: records written so far.
     """
 
@@ -225,11 +226,18 @@ class SqlSink:
     def _write(self, batch: list[tuple[str | None, Any]]) -> None:
         events: list[dict[str, Any]] = []
         streaks: list[dict[str, Any]] = []
+        client_events: list[dict[str, Any]] = []
         for creator, item in batch:
             if isinstance(item, GiftStreak):
                 streaks.append(streak_row(creator, item))
+                continue
+            row = event_row(creator, item)
+            if row["msg_id"] is None:
+                client_events.append(client_event_row(row))
             else:
-                events.append(event_row(creator, item))
+                events.append(row)
         with self.engine.begin() as connection:
             insert_ignoring_duplicates(connection, self.tables.events, events)
             insert_ignoring_duplicates(connection, self.tables.gift_streaks, streaks)
+            if client_events:
+                connection.execute(self.tables.client_events.insert(), client_events)
