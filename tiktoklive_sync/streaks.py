@@ -34,15 +34,10 @@ from collections import OrderedDict
 from dataclasses import asdict, dataclass
 from typing import Any
 
-import tiktoklive_sync as _package
-
 from ._records import iso_utc
+from .events import GiftEvent, LiveEndEvent
 
 __all__ = ["GiftStreak", "GiftStreaks"]
-
-# The event classes by their public names (the package imports this module after defining them).
-GiftEvent: Any = vars(_package)["GiftEvent"]
-LiveEndEvent: Any = vars(_package)["LiveEndEvent"]
 
 #: how many handed-out streaks are remembered, to recognise their late messages
 _FINISHED_LIMIT = 20_000
@@ -102,7 +97,7 @@ class _Open:
 
     __slots__ = ("event", "base", "count", "started_at", "ended_at", "seen")
 
-    def __init__(self, event: Any, base: int, count: int, at: _dt.datetime, seen: float) -> None:
+    def __init__(self, event: GiftEvent, base: int, count: int, at: _dt.datetime, seen: float) -> None:
         self.event = event
         self.base = base  # gifts of this group already handed out in earlier records
         self.count = count  # the highest cumulative repeat_count seen
@@ -111,7 +106,7 @@ class _Open:
         self.seen = seen  # time.monotonic() of the last message
 
 
-def _created(event: Any) -> _dt.datetime:
+def _created(event: GiftEvent) -> _dt.datetime:
     return event.created_at or _dt.datetime.now(_dt.timezone.utc)
 
 
@@ -191,7 +186,7 @@ class GiftStreaks:
         stale = [key for key, item in self._open.items() if item.seen <= limit]
         return [self._close(key, completed=False) for key in stale]
 
-    def _gift(self, event: Any, out: list[GiftStreak]) -> None:
+    def _gift(self, event: GiftEvent, out: list[GiftStreak]) -> None:
         raw = event.raw
         room, user, gift = event.room_id, raw.user.id, event.gift_id
         count = max(raw.repeat_count, 1)
@@ -235,7 +230,7 @@ class GiftStreaks:
                             started=item.started_at, ended=item.ended_at)
 
     @staticmethod
-    def _record(event: Any, count: int, *, completed: bool, started: _dt.datetime,
+    def _record(event: GiftEvent, count: int, *, completed: bool, started: _dt.datetime,
                 ended: _dt.datetime) -> GiftStreak:
         raw = event.raw
         diamonds = raw.gift.diamond_count

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 import tiktoklive_sync as tls
 from tiktoklive_sync import testing
-from tiktoklive_sync.live.methods import known_methods
+from tiktoklive_sync.events._methods import known_methods
 
 REALDATA = Path(__file__).resolve().parents[1] / "data" / "realdata"
 CAPTURES = sorted(REALDATA.glob("msg_*.bin"))

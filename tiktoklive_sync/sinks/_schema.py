@@ -5,15 +5,17 @@ without the ``[sql]`` extra.
 
 Tables (created if missing)::
 
-    events        id, creator, room_id, msg_id, type, created_at, user_id, unique_id, data
-                  UNIQUE (room_id, msg_id)
-    gift_streaks  id, creator, room_id, group_id, msg_id, user_id, unique_id, nickname, gift_id,
-                  gift_name, count, diamond_count, value, completed, started_at, ended_at
-                  UNIQUE (room_id, msg_id)
+    events         id, creator, room_id, msg_id, type, created_at, user_id, unique_id, data
+                   UNIQUE (room_id, msg_id)
+    gift_streaks   id, creator, room_id, group_id, msg_id, user_id, unique_id, nickname, gift_id,
+                   gift_name, count, diamond_count, value, completed, started_at, ended_at
+                   UNIQUE (room_id, msg_id)
+    client_events  id, creator, room_id, type, created_at, data
 
 ``data`` is the event's ``to_dict()`` (JSON; JSONB on PostgreSQL). Events without a msg_id (the
-client's own ConnectEvent / DisconnectEvent) are stored with ``msg_id`` NULL, which a UNIQUE key
-never matches: each is its own row. A streak's msg_id is that of the last message it counts.
+client's own ConnectEvent / DisconnectEvent; TikTok's messages all have one) cannot be
+de-duplicated, so they go to ``client_events``, one row each: every ``events`` row has its msg_id.
+A streak's msg_id is that of the last message it counts.
 """
 
 from __future__ import annotations
@@ -23,7 +25,10 @@ from typing import Any
 
 from ..errors import SinkError
 
-__all__ = ["INSTALL_HINT", "Tables", "event_row", "insert_ignoring_duplicates", "open_engine", "streak_row"]
+__all__ = [
+    "INSTALL_HINT", "Tables", "client_event_row", "event_row", "insert_ignoring_duplicates", "open_engine",
+    "streak_row",
+]
 
 INSTALL_HINT = 'SqlSink needs SQLAlchemy 2 (and psycopg for PostgreSQL): pip install "tiktoklive-sync[sql]"'
 
@@ -122,7 +127,7 @@ def _first_line(exc: BaseException) -> str:
 
 
 class Tables:
-    """The ``events`` and ``gift_streaks`` tables on one SQLAlchemy ``MetaData``."""
+    """The ``events``, ``gift_streaks`` and ``client_events`` tables on one SQLAlchemy ``MetaData``."""
 
     def __init__(self) -> None:
         sa = _sqlalchemy()
@@ -167,6 +172,16 @@ class Tables:
             sa.UniqueConstraint("room_id", "msg_id", name="gift_streaks_room_msg_key"),
             sa.Index("gift_streaks_creator_room", "creator", "room_id"),
         )
+        self.client_events = sa.Table(
+            "client_events", self.metadata,
+            sa.Column("id", big_id, primary_key=True, autoincrement=True),
+            sa.Column("creator", sa.String(64)),
+            sa.Column("room_id", sa.BigInteger),
+            sa.Column("type", sa.String(64), nullable=False),
+            sa.Column("created_at", when),
+            sa.Column("data", json, nullable=False),
+            sa.Index("client_events_creator_created_at", "creator", "created_at"),
+        )
 
     def create(self, engine: Any) -> None:
         """Create the tables (and their keys) that do not exist yet."""
@@ -178,7 +193,7 @@ def _utc(moment: _dt.datetime | None) -> _dt.datetime | None:
 
 
 def event_row(creator: str | None, event: Any) -> dict[str, Any]:
-    """Return the ``events`` row of one event."""
+    """Return the ``events`` row of one event (``msg_id`` None: it belongs in ``client_events``)."""
     data = event.to_dict()
     return {
         "creator": creator,
@@ -190,6 +205,11 @@ def event_row(creator: str | None, event: Any) -> dict[str, Any]:
         "unique_id": data.get("unique_id"),
         "data": data,
     }
+
+
+def client_event_row(row: dict[str, Any]) -> dict[str, Any]:
+    """Return the ``client_events`` row for an ``events`` row that has no msg_id."""
+    return {key: row[key] for key in ("creator", "room_id", "type", "created_at", "data")}
 
 
 def streak_row(creator: str | None, streak: Any) -> dict[str, Any]:

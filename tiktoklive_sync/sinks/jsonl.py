@@ -19,15 +19,11 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
-import tiktoklive_sync as _package
-
 from ..errors import SinkError
+from ..events import Event
 from ..streaks import GiftStreak
 
 __all__ = ["JsonlSink"]
-
-#: the base class of every event, by its public name
-Event: Any = vars(_package)["Event"]
 
 
 def _today() -> _dt.date:
@@ -84,7 +80,7 @@ class JsonlSink:
         else:
             self._day = _today()
 
-    def __call__(self, unique_id: str | None, item: Any) -> None:
+    def __call__(self, unique_id: str | None, item: Event | GiftStreak) -> None:
         """Append one event or GiftStreak of creator ``unique_id`` as a JSON line (flushed).
 
         Raises:

@@ -11,38 +11,49 @@ Example::
 
 from __future__ import annotations
 
+import atexit
 import logging
 import threading
 import time
+import weakref
 from types import TracebackType
 from typing import Any
 
-import tiktoklive_sync as _package
-
 from ..errors import SinkError
+from ..events import Event
 from ..streaks import GiftStreak
-from ._schema import Tables, event_row, insert_ignoring_duplicates, open_engine, streak_row
+from ._schema import Tables, client_event_row, event_row, insert_ignoring_duplicates, open_engine, streak_row
 
 __all__ = ["SqlSink"]
-
-#: the base class of every event, by its public name
-Event: Any = vars(_package)["Event"]
 
 log = logging.getLogger("tiktoklive_sync")
 
 #: the longest wait between two attempts at a batch that failed
 _MAX_RETRY_DELAY = 30.0
+#: sinks not closed yet: closed at interpreter exit, so what they queued is written
+_OPEN: weakref.WeakSet[SqlSink] = weakref.WeakSet()
+
+
+@atexit.register
+def _close_open_sinks() -> None:
+    for sink in list(_OPEN):
+        try:
+            sink.close(timeout=10.0)
+        except Exception as exc:  # at exit there is no caller left to raise to
+            log.error("SqlSink: %s", exc)
 
 
 class SqlSink:
     """A handler ``sink(unique_id, event_or_streak)`` that stores events in a SQL database.
 
     Events go to the ``events`` table (one row per (room_id, msg_id): writing an event twice keeps
-    one row), :class:`~tiktoklive_sync.GiftStreak` records to ``gift_streaks``; both tables are
-    created if missing (schema in the README). Calls only queue the record; a background thread
+    one row), :class:`~tiktoklive_sync.GiftStreak` records to ``gift_streaks``, events without a
+    msg_id (the client's ConnectEvent / DisconnectEvent) to ``client_events``, one row each; the
+    tables are created if missing (schema in the README). Calls only queue the record; a background thread
     writes what is queued as one transaction when ``batch_size`` records are waiting, at least every
     ``flush_interval`` seconds, at :meth:`flush` and at :meth:`close`. A failed write is logged and
-    retried (with a growing delay, at most 30 s) until it succeeds: nothing is dropped.
+    retried (with a growing delay, at most 30 s) until it succeeds: nothing is dropped (records wait
+    in memory meanwhile). A sink still open when the interpreter exits is closed then.
 
     Args:
         url: ``sqlite:///events.db`` (a file; ``sqlite://`` for memory) or
@@ -58,7 +69,7 @@ class SqlSink:
 
     Attributes:
         engine: the SQLAlchemy engine (query the tables with it).
-        tables: ``tables.events`` and ``tables.gift_streaks``, SQLAlchemy ``Table`` objects.
+        tables: ``tables.events``, ``tables.gift_streaks``, ``tables.client_events`` (SQLAlchemy tables).
         written: records written so far.
     """
 
@@ -89,10 +100,11 @@ class SqlSink:
         self._give_up_at: float | None = None
         self._thread = threading.Thread(target=self._run, name="tiktoklive-sync-sql-sink", daemon=True)
         self._thread.start()
+        _OPEN.add(self)
 
     # -- the handler ---------------------------------------------------------------------------
 
-    def __call__(self, unique_id: str | None, item: Any) -> None:
+    def __call__(self, unique_id: str | None, item: Event | GiftStreak) -> None:
         """Queue one event or GiftStreak of creator ``unique_id`` (returns at once).
 
         Raises:
@@ -152,6 +164,7 @@ class SqlSink:
         with self._wake:
             self._closed = True
             unwritten = self._queued - self.written
+        _OPEN.discard(self)
         self.engine.dispose()
         if unwritten:
             raise SinkError(f"{unwritten} records could not be written to {self.url.split('@')[-1]} "
@@ -213,11 +226,18 @@ class SqlSink:
     def _write(self, batch: list[tuple[str | None, Any]]) -> None:
         events: list[dict[str, Any]] = []
         streaks: list[dict[str, Any]] = []
+        client_events: list[dict[str, Any]] = []
         for creator, item in batch:
             if isinstance(item, GiftStreak):
                 streaks.append(streak_row(creator, item))
+                continue
+            row = event_row(creator, item)
+            if row["msg_id"] is None:
+                client_events.append(client_event_row(row))
             else:
-                events.append(event_row(creator, item))
+                events.append(row)
         with self.engine.begin() as connection:
             insert_ignoring_duplicates(connection, self.tables.events, events)
             insert_ignoring_duplicates(connection, self.tables.gift_streaks, streaks)
+            if client_events:
+                connection.execute(self.tables.client_events.insert(), client_events)
