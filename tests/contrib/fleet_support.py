@@ -109,9 +109,9 @@ class Fleet:
         log.close()
         return process
 
-    def start_worker(self, name: str, concurrency: int = 10) -> None:
+    def start_worker(self, name: str, concurrency: int = 10, pool: str = "threads") -> None:
         self.workers[name] = self._spawn(name, [
-            "worker", "--pool=threads", f"-c{concurrency}", "-n", f"{name}@fleet-test", "--loglevel=INFO",
+            "worker", f"--pool={pool}", f"-c{concurrency}", "-n", f"{name}@fleet-test", "--loglevel=INFO",
             "--without-gossip", "--without-mingle", "--without-heartbeat",
         ])
         wait_for(f"worker {name} to be ready", lambda: "ready." in self.log(name), 90, 0.2)

@@ -112,14 +112,18 @@ class Lease:
 class LeaseKeeper:
     """Renew ``lease`` every ``ttl / 3`` seconds on a daemon thread until :meth:`stop`.
 
+    ``on_tick()`` (if given) is called after every renewal while the lease is held.
     ``on_lost(reason)`` is called once, from the keeper's thread, when the lease is lost: another
     owner holds it, or no renewal succeeded for ``ttl`` seconds (Redis unreachable). Renewal errors
     shorter than that are logged and tolerated, so a Redis restart does not stop a watcher.
     """
 
-    def __init__(self, lease: Lease, on_lost: Callable[[str], None]) -> None:
+    def __init__(
+        self, lease: Lease, on_lost: Callable[[str], None], on_tick: Callable[[], None] | None = None
+    ) -> None:
         self.lease = lease
         self.on_lost = on_lost
+        self.on_tick = on_tick
         self.interval = lease.ttl / 3
         self.lost: str | None = None
         self.errors = 0
@@ -146,6 +150,8 @@ class LeaseKeeper:
                 self.lost = reason
                 self.on_lost(reason)
                 return
+            if self.on_tick is not None:
+                self.on_tick()
 
     def renew_once(self) -> str | None:
         """Renew once; return why the lease is lost, or None while it is held."""

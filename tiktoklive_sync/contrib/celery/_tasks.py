@@ -17,6 +17,7 @@ on a broker connection loss, and the beat schedule of ``poll_creators``.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,7 +29,7 @@ from redis.retry import Retry
 
 from ._config import FleetConfig
 from ._poll import poll_once
-from ._watch import Watcher, hand_back_all
+from ._watch import Watcher, hand_back_all, shutdown_key
 
 __all__ = ["Fleet", "register", "VISIBILITY_TIMEOUT"]
 
@@ -37,6 +38,7 @@ log = logging.getLogger("tiktoklive_sync.fleet")
 #: the Redis broker's visibility timeout set by ``register`` (seconds): longer than a live
 VISIBILITY_TIMEOUT = 24 * 3600
 _signals_connected = threading.Event()
+_fleets: list[Fleet] = []
 
 
 @dataclass
@@ -113,6 +115,7 @@ def register(
     if configure:
         _configure(app, fleet, name_prefix)
     _connect_signals()
+    _fleets.append(fleet)
     return fleet
 
 
@@ -159,15 +162,20 @@ def _configure(app: Celery, fleet: Fleet, prefix: str) -> None:
     )
 
 
-def _hand_back(**_: Any) -> None:
+def _hand_back(sender: Any = None, **_: Any) -> None:
     """worker_shutting_down runs in the worker's signal handler: do the work on a thread."""
-    threading.Thread(target=_hand_back_now, name="fleet-hand-back", daemon=True).start()
+    threading.Thread(target=_hand_back_now, args=(str(sender or ""),), name="fleet-hand-back", daemon=True).start()
 
 
-def _hand_back_now() -> None:
-    count = hand_back_all()
+def _hand_back_now(hostname: str) -> None:
+    count = hand_back_all()  # the watchers of a threads pool, in this process
     if count:
         log.warning("worker shutting down: handed back %d live(s)", count)
+    for fleet in list(_fleets):  # those of a prefork pool learn it from Redis at their next renewal
+        try:
+            fleet.redis().set(shutdown_key(fleet.config, hostname), os.getpid(), ex=3600)
+        except Exception as exc:
+            log.warning("could not announce the shutdown in Redis (%s)", exc)
 
 
 def _connect_signals() -> None:

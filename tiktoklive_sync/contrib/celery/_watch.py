@@ -17,6 +17,7 @@ checkpoint or touching the lease: the new owner's state wins.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 import uuid
@@ -50,11 +51,17 @@ def shutting_down() -> bool:
     return _shutting_down.is_set()
 
 
+def shutdown_key(config: FleetConfig, worker: str) -> str:
+    """The Redis key saying that ``worker`` (a Celery hostname) shuts down; its value is the worker's pid."""
+    return config.key("shutdown", worker)
+
+
 def hand_back_all() -> int:
     """Hand back every live this process watches (warm shutdown); returns how many.
 
     Returns at once; each watcher then closes its connection, saves its checkpoint, releases its
     lease and dispatches its live again. New ``watch_live`` tasks in this process return at once.
+    (Watchers in prefork child processes learn it from :func:`shutdown_key` at their next renewal.)
     """
     _shutting_down.set()
     watchers = running_watchers()
@@ -81,7 +88,8 @@ class Watcher:
         self.unique_id, self.room_id = unique_id, int(room_id)
         self.sink_url, self.record_dir = sink_url, record_dir
         self.redispatch = redispatch
-        self.token = f"{worker or config.worker_name}|{unique_id}|{uuid.uuid4().hex}"
+        self.worker = worker or config.worker_name
+        self.token = f"{self.worker}|{unique_id}|{uuid.uuid4().hex}"
         self.lease = Lease(redis, config.key("lease", self.room_id), self.token, config.lease_ttl)
         self.checkpoints = CheckpointStore(redis, config.key_prefix)
         self.events_written = 0
@@ -110,6 +118,18 @@ class Watcher:
         if client is not None:
             client.stop()
 
+    def _worker_stopping(self) -> bool:
+        """True if this worker's main process announced a warm shutdown in Redis (prefork pools)."""
+        try:
+            value = self.redis.get(shutdown_key(self.config, self.worker))
+        except Exception:
+            return False
+        return value is not None and value.strip().isdigit() and int(value) in (os.getpid(), os.getppid())
+
+    def _check_worker(self) -> None:
+        if self._stop_reason is None and self._worker_stopping():
+            self.hand_back()
+
     # -- the task body ----------------------------------------------------------------------------
 
     def run(self) -> dict[str, Any]:
@@ -122,13 +142,13 @@ class Watcher:
             what the LiveClient or the sink raise (the lease is released first, so the next poll
             dispatches the live again); redis.RedisError if Redis is away when the lease is taken.
         """
-        if shutting_down():
+        if shutting_down() or self._worker_stopping():
             return self._outcome("shutting down")
         if not self.lease.acquire():
             return self._outcome("owned elsewhere")
         with _running_lock:
             _running.add(self)
-        keeper = LeaseKeeper(self.lease, self._lost).start()
+        keeper = LeaseKeeper(self.lease, self._lost, self._check_worker).start()
         try:
             if not self._stopped.wait(keeper.interval * 1.2):
                 self._watch()
