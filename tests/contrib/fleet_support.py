@@ -105,7 +105,8 @@ class Fleet:
     def _spawn(self, name: str, args: list[str]) -> subprocess.Popen[bytes]:
         log = open(self.directory / f"{name}.log", "ab")  # noqa: SIM115 (kept open by the child)
         process = subprocess.Popen([sys.executable, "-m", "celery", "-A", "fleet_worker_app", *args],
-                                   cwd=self.directory, env=self.env(), stdout=log, stderr=subprocess.STDOUT)
+                                   cwd=self.directory, env=self.env(), stdout=log, stderr=subprocess.STDOUT,
+                                   start_new_session=True)  # its own process group: prefork children too
         log.close()
         return process
 
@@ -145,8 +146,8 @@ class Fleet:
     def close(self) -> None:
         processes = [*self.workers.values(), *([self.beat] if self.beat else [])]
         for process in processes:
-            if process.poll() is None:
-                process.send_signal(signal.SIGKILL)
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)  # the worker and any pool children it left
         for process in processes:
             process.wait(timeout=20)
         self.redis.close()

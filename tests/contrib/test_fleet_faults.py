@@ -92,8 +92,9 @@ def _finish_and_check(fleet: Fleet) -> None:
     assert not overlaps(connections), f"two workers in one room at once: {overlaps(connections)}"
 
 
-def test_sigkill_mid_live_the_other_worker_takes_all_six_and_nothing_is_lost(fleet: Fleet) -> None:
-    _sigkill_one_worker(fleet)
+@pytest.mark.parametrize("pool", ["threads", "prefork"])
+def test_sigkill_mid_live_the_other_worker_takes_all_six_and_nothing_is_lost(fleet: Fleet, pool: str) -> None:
+    _sigkill_one_worker(fleet, pool)
 
 
 def test_sigkill_with_the_events_in_postgresql(
@@ -106,8 +107,8 @@ def test_sigkill_with_the_events_in_postgresql(
         fleet.close()
 
 
-def _sigkill_one_worker(fleet: Fleet) -> None:
-    _start(fleet)
+def _sigkill_one_worker(fleet: Fleet, pool: str = "threads") -> None:
+    _start(fleet, pool)
     victim = _victim(fleet)
     survivor = "w2" if victim == "w1" else "w1"
     moved = {o.room_id for o in fleet.owners() if o.worker.startswith(victim + "@")}
