@@ -122,3 +122,20 @@ def test_hand_back_all_stops_running_watchers_and_refuses_new_ones(
         assert _watcher(config, client).run()["outcome"] == "shutting down"
     finally:
         _watch._shutting_down.clear()
+
+
+@pytest.mark.ffmpeg
+def test_with_a_record_dir_the_live_is_recorded_too(
+    fake: FakeTikTok, client: redis.Redis, config: FleetConfig, tmp_path: Path
+) -> None:
+    videos = tmp_path / "videos"
+    watcher = Watcher(config, client, "alice", ROOM, config.sink_url, str(videos), worker="w@test")
+    _chats(fake, 1)
+    thread, out = _in_thread(watcher)
+    wait_for("events written", lambda: watcher.events_written == 1, 20)
+    wait_for("video bytes", lambda: any(p.stat().st_size > 10_000 for p in videos.glob("*.flv")), 60, 0.2)
+    fake.end_live(ROOM)
+    thread.join(60)
+    assert out["outcome"] == "ended"
+    [video] = videos.glob("alice-7000000000000000009-*.flv")
+    assert video.read_bytes()[:3] == b"FLV"
