@@ -237,7 +237,14 @@ class Watcher:
             except Exception as exc:
                 log.warning("could not forget the checkpoint of room %d (%s)", self.room_id, exc)
             return
-        self._checkpoint(client, sink, written)
+        try:
+            still_ours = self.lease.held()
+        except Exception:
+            still_ours = True  # Redis away: saving fails too, and says so in the log
+        if still_ours:
+            self._checkpoint(client, sink, written)
+        else:  # expired meanwhile: the next owner's checkpoint is not ours to overwrite
+            sink.flush()
 
     def _open_sink(self) -> Sink:
         """Open the sink, trying again twice: workers starting together race to create its tables."""
