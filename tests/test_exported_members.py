@@ -111,6 +111,7 @@ PUBLIC = [
 #: are attributes of the package once imported; everything else without an underscore is in __all__
 SUBMODULES = {
     "errors", "events", "live", "models", "proto", "recording", "routes", "cli", "testing", "sinks", "streaks",
+    "contrib",
 }
 
 
