@@ -66,6 +66,12 @@ from .live.settings import LiveSettings
 from .recording import Recording, RecordingProgress, record_stream
 # --- end recording ---
 
+# --- many creators (pool.py, _waiting.py, _budget.py) ---
+from ._budget import RequestBudget
+from ._waiting import LiveChange, wait_until_live, watch_live_status
+from .pool import CreatorStatus, LivePool
+# --- end many creators ---
+
 __all__ = [
     "__version__",
     "BrowserProfile",
@@ -120,4 +126,12 @@ __all__ = [
     "RecordingProgress",
     "record_stream",
     # --- end recording __all__ ---
+    # --- many creators __all__ ---
+    "CreatorStatus",
+    "LiveChange",
+    "LivePool",
+    "RequestBudget",
+    "wait_until_live",
+    "watch_live_status",
+    # --- end many creators __all__ ---
 ]
