@@ -9,9 +9,9 @@ Polling is TikTok's cheapest honest way. A creator's room id changes with every 
 
 One round of checks is spread evenly over ``interval`` (the first round runs at once, as fast as the
 Session's request budget allows). A rate-limited answer (HTTP 429, the sign server's rate limit, a
-transport failure) changes no state: the poller backs off (5 s, doubling up to 5 minutes) and
-pauses the Session's :class:`~tiktoklive_sync._budget.RequestBudget` for as long. A WAF or captcha
-page is reported as ``LiveState.BLOCKED`` and backed off the same way.
+transport failure) changes no state: the poller backs off (5 s, or ``interval`` if shorter,
+doubling up to 5 minutes) and pauses the Session's :class:`~tiktoklive_sync.RequestBudget` for as
+long. A WAF or captcha page is reported as ``LiveState.BLOCKED`` and backed off the same way.
 
 Example::
 
@@ -220,7 +220,7 @@ class StatusPoller:
         return not self.stop.is_set()
 
     def _throttled(self, what: str, error: BaseException) -> None:
-        self.backoff = min(BACKOFF_MAX, max(BACKOFF_FIRST, self.backoff * 2))
+        self.backoff = min(BACKOFF_MAX, max(min(BACKOFF_FIRST, self.interval), self.backoff * 2))
         budget = getattr(self.session, "budget", None)
         if budget is not None:
             budget.penalize(self.backoff)
