@@ -72,7 +72,9 @@ def test_a_penalty_holds_every_token_back():
     assert budget.try_acquire()
 
 
-@pytest.mark.parametrize(("rate", "burst"), [(0, None), (-1, None), (True, None), ("5", None), (1, 0.5), (float("inf"), None)])
+@pytest.mark.parametrize(
+    ("rate", "burst"), [(0, None), (-1, None), (True, None), ("5", None), (1, 0.5), (float("inf"), None)]
+)
 def test_bad_rates_and_bursts_are_refused(rate, burst):
     with pytest.raises(ValueError, match="rate|burst"):
         RequestBudget(rate, burst)
