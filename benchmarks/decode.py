@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 import tiktoklive_sync as tls
-from tiktoklive_sync.live.methods import known_methods
+from tiktoklive_sync.events._methods import known_methods
 from tiktoklive_sync.proto.envelope_pb2 import ProtoMessageFetchResult, WebcastPushFrame
 
 GZIP_MAGIC = b"\x1f\x8b\x08"

@@ -30,7 +30,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import tiktoklive_sync as tls
-from tiktoklive_sync.ffmpeg import find_ffmpeg, probe
+from tiktoklive_sync.recording._ffmpeg import find_ffmpeg, probe
 from tiktoklive_sync.testing import FakeTikTok
 
 ROOM_ID = 7_300_000_000_000_000_077

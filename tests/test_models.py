@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import tiktoklive_sync as tls
-from tiktoklive_sync.models import as_int, dig
+from tiktoklive_sync._json import as_int, dig
 
 Q, F = tls.VideoQuality, tls.VideoFetchFormat
 

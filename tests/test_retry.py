@@ -9,7 +9,7 @@ import requests
 import responses
 
 import tiktoklive_sync as tls
-from tiktoklive_sync.retry import retry_after_seconds
+from tiktoklive_sync._retry import retry_after_seconds
 
 URL = "https://webcast.tiktok.com/webcast/room/info/"
 FAST = tls.RetryPolicy(attempts=3, backoff=0, max_wait=5)

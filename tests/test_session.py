@@ -9,7 +9,7 @@ import requests
 import responses
 
 import tiktoklive_sync as tls
-from tiktoklive_sync.session import DEFAULT_TIMEOUT, redact
+from tiktoklive_sync._session import DEFAULT_TIMEOUT, redact
 
 SID = "f3c9a1b2c3d4e5f60718293a4b5c6d7e"
 

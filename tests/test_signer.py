@@ -11,8 +11,8 @@ import responses
 from responses import matchers
 
 import tiktoklive_sync as tls
+from tiktoklive_sync._signer import parse_cookie_string, strip_signature_params
 from tiktoklive_sync.proto import envelope_pb2
-from tiktoklive_sync.signer import parse_cookie_string, strip_signature_params
 
 SIGN = "https://api.eulerstream.com"
 FETCH = SIGN + "/webcast/fetch"

@@ -94,7 +94,7 @@ def _wss_server(ca: trustme.CA) -> tuple[Any, threading.Thread, str]:
 
 
 def test_the_push_socket_verifies_with_the_sessions_ca_bundle(tmp_path: Path) -> None:
-    from tiktoklive_sync.live.connection import PushConnection, PushConnectionClosed, WebSocketTarget
+    from tiktoklive_sync.live._connection import PushConnection, PushConnectionClosed, WebSocketTarget
 
     ca = trustme.CA()
     bundle = tmp_path / "ca.pem"

@@ -28,8 +28,6 @@ __all__ = ["PoolEntry", "watch_live", "recording_path"]
 
 log = logging.getLogger("tiktoklive_sync")
 
-#: the event classes, which the package re-exports under names its ``__all__`` computes
-_events: Any = tls
 
 #: how often timed-out gift streaks are looked for while events arrive (seconds)
 EXPIRE_EVERY = 1.0
@@ -126,7 +124,7 @@ def watch_live(pool: LivePool, entry: PoolEntry, room_id: int) -> bool:
                 entry.connected_since = datetime.now(timezone.utc)
             elif isinstance(event, tls.DisconnectEvent):
                 entry.connected_since = None
-            elif isinstance(event, _events.LiveEndEvent):
+            elif isinstance(event, tls.LiveEndEvent):
                 ended = True
             pool.put(uid, event)
             if streaks is not None:

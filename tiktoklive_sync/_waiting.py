@@ -41,7 +41,7 @@ from .routes._common import normalize_unique_id
 from .routes.is_live import CHECK_ALIVE_CHUNK_SIZE
 
 if TYPE_CHECKING:
-    from .session import Session
+    from ._session import Session
 
 __all__ = ["LiveChange", "StatusPoller", "wait_until_live", "watch_live_status", "WAIT_SLICE"]
 

@@ -3,7 +3,7 @@
 Every model keeps what it was parsed from in ``.raw``, so nothing TikTok sends is out of reach.
 Parsers are tolerant: a missing or oddly typed field becomes a default (``0``, ``""``, ``None``),
 never a ``KeyError`` or ``TypeError``; routes decide which absences are errors. Stream URLs and
-qualities live in :mod:`tiktoklive_sync.streams` and are re-exported here.
+qualities live in :mod:`tiktoklive_sync._streams` and are re-exported here.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ._json import as_int, as_str, dig
+from ._json import as_int, as_str
 from ._json import mapping as _mapping
-from .streams import StreamUrls, VideoFetchFormat, VideoFetchQuality, VideoQuality
+from ._streams import StreamUrls, VideoFetchFormat, VideoFetchQuality, VideoQuality
 
 __all__ = [
     "Image",
@@ -29,9 +29,6 @@ __all__ = [
     "RoomInfo",
     "LiveState",
     "LiveStatus",
-    "dig",
-    "as_int",
-    "as_str",
 ]
 
 

@@ -55,8 +55,6 @@ JOIN_TIMEOUT = 20.0
 _HANDLE = re.compile(r"^[\w.\-]+$")
 _CONNECT_MODES = ("auto", "direct", "sign")
 Handler = Callable[[str, Any], object]
-#: the event classes, which the package re-exports under names its ``__all__`` computes
-_events: Any = tls
 
 
 @dataclass(frozen=True)
@@ -269,7 +267,7 @@ class LivePool:
             RuntimeError: the pool has already run (a pool runs once).
         """
         for unique_id, item in self._items():
-            if isinstance(item, _events.Event):
+            if isinstance(item, tls.Event):
                 yield unique_id, item
 
     def stop(self) -> None:

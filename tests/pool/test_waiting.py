@@ -8,7 +8,8 @@ import time
 import pytest
 
 import tiktoklive_sync as tls
-from tiktoklive_sync.retry import NO_RETRY
+
+NO_RETRY = tls.RetryPolicy(attempts=1)
 
 ROOM_API = "GET /api-live/user/room/"
 CHECK_ALIVE = "GET /webcast/room/check_alive/"

@@ -32,22 +32,22 @@ from dataclasses import replace
 from types import TracebackType
 from typing import Any, Literal, TypeVar
 
+from .._session import Session
 from ..errors import UserOfflineError
+from ..events._base import Event
+from ..events._lifecycle import ConnectEvent, DisconnectEvent, LiveStats
+from ..events._room import LiveEndEvent
 from ..proto.envelope_pb2 import ProtoMessageFetchResult, WebcastPushFrame
 from ..routes._common import check_room_id, normalize_unique_id
 from ..routes.is_live import fetch_is_live
 from ..routes.room_id import fetch_room_id
-from ..session import Session
-from .connection import PushConnection, PushConnectionClosed
-from .connector import Connector, LiveConnection, Stopped
-from .decode import decode_message, unpack_fetch_result
-from .checkpoint import CHECKPOINT_IDS, LiveCheckpoint
-from .dedupe import RecentIds
-from .events import Event
-from .events_room import LiveEndEvent
-from .handlers import Handlers
-from .lifecycle import ConnectEvent, DisconnectEvent, LiveStats
-from .settings import LiveSettings
+from ._checkpoint import CHECKPOINT_IDS, LiveCheckpoint
+from ._connection import PushConnection, PushConnectionClosed
+from ._connector import Connector, LiveConnection, Stopped
+from ._decode import decode_message, unpack_fetch_result
+from ._dedupe import RecentIds
+from ._handlers import Handlers
+from ._settings import LiveSettings
 
 __all__ = ["LiveClient", "CONNECT_MODES"]
 

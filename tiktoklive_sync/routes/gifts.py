@@ -15,12 +15,13 @@ from typing import TYPE_CHECKING
 
 import requests
 
+from .._json import as_int, as_str
 from ..errors import FailedFetchGiftListError
-from ..models import GiftList, as_int, as_str
+from ..models import GiftList
 from ._common import check_room_id, read_json_object, transport_error
 
 if TYPE_CHECKING:
-    from ..session import Session
+    from .._session import Session
 
 __all__ = ["fetch_gift_list"]
 

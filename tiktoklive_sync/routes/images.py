@@ -18,7 +18,7 @@ from ..models import Image
 from ._common import check_positive_int
 
 if TYPE_CHECKING:
-    from ..session import Session
+    from .._session import Session
 
 __all__ = ["fetch_image_data", "DEFAULT_MAX_IMAGE_BYTES"]
 

@@ -24,12 +24,12 @@ from typing import TYPE_CHECKING, Any, TypedDict
 
 import requests
 
+from .._json import dig
 from ..errors import UserOfflineError, WebcastBlocked200Error
-from ..models import dig
 from ._common import check_positive_int, check_room_id, raise_for_login_redirect
 
 if TYPE_CHECKING:
-    from ..session import Session
+    from .._session import Session
 
 __all__ = ["send_room_chat", "send_room_like", "send_room_gift", "GiftPayload"]
 

@@ -13,13 +13,13 @@ import logging
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from .._json import as_int, as_str
 from ..errors import FailedParseRoomIdError, InvalidFetchIsLiveRequest, MissingRoomIdInResponse
-from ..models import as_int, as_str
 from ._common import check_positive_int, check_room_id, dict_at, normalize_unique_id, read_json_object
 from .room_id import OFFLINE_STATUS, fetch_user_room_data
 
 if TYPE_CHECKING:
-    from ..session import Session
+    from .._session import Session
 
 __all__ = [
     "fetch_is_live",

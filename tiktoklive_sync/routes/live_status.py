@@ -32,7 +32,7 @@ from .room_id import OFFLINE_STATUS, fetch_room_id_from_html, fetch_user_room_da
 from .room_info import fetch_room_info
 
 if TYPE_CHECKING:
-    from ..session import Session
+    from .._session import Session
 
 __all__ = ["fetch_live_status"]
 

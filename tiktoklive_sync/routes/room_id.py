@@ -14,12 +14,12 @@ from urllib.parse import quote
 
 import requests
 
+from .._json import as_int, as_str
 from ..errors import FailedParseRoomIdError, TikTokLiveError, UserNotFoundError, UserOfflineError
-from ..models import as_int, as_str
 from ._common import dict_at, normalize_unique_id, read_json_object, read_script_json
 
 if TYPE_CHECKING:
-    from ..session import Session
+    from .._session import Session
 
 __all__ = ["fetch_room_id_from_html", "fetch_room_id_from_api", "fetch_room_id", "fetch_user_room_data"]
 

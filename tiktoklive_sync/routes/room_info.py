@@ -14,12 +14,13 @@ from typing import TYPE_CHECKING, Any
 
 import requests
 
+from .._json import as_int, as_str
 from ..errors import AgeRestrictedError, FailedFetchRoomInfoError, InvalidFetchRoomInfoPayload
-from ..models import RoomInfo, as_int, as_str
+from ..models import RoomInfo
 from ._common import check_room_id, normalize_unique_id, read_json_object, transport_error
 
 if TYPE_CHECKING:
-    from ..session import Session
+    from .._session import Session
 
 __all__ = ["fetch_room_info", "AGE_RESTRICTED_STATUS_CODE"]
 

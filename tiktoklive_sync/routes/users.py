@@ -11,12 +11,12 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
+from .._json import as_int, as_str
 from ..errors import FailedParseAppInfo, FailedResolveUserId
-from ..models import as_int, as_str
 from ._common import check_positive_int, dict_at, read_script_json
 
 if TYPE_CHECKING:
-    from ..session import Session
+    from .._session import Session
 
 __all__ = ["fetch_user_unique_id"]
 

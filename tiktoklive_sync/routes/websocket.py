@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING
 
 from google.protobuf.message import DecodeError
 
+from .._signer import WebcastPlatform
 from ..errors import UnexpectedSignatureError
 from ..proto import envelope_pb2
-from ..signer import WebcastPlatform
 from ._common import check_room_id, normalize_unique_id
 
 if TYPE_CHECKING:
-    from ..session import Session
+    from .._session import Session
 
 __all__ = ["fetch_signed_websocket"]
 

@@ -24,7 +24,7 @@ from dataclasses import replace
 from types import TracebackType
 from typing import Any, Protocol
 
-from ..session import Endpoints, Session
+from .._session import Endpoints, Session
 from .assets import gift_list_body
 from .faults import Fault, FaultBook, parse_route
 from .flv_stream import FlvStream  # recording (helper D)

@@ -15,8 +15,8 @@ import time
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
+from .._signer import parse_cookie_string
 from ..proto import envelope_pb2
-from ..signer import parse_cookie_string
 from .http_server import Reply, Route
 
 if TYPE_CHECKING:

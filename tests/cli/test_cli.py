@@ -1,0 +1,116 @@
+"""The tiktoklive-sync command against the embedded FakeTikTok (``--fake``)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+import tiktoklive_sync as tls
+from tiktoklive_sync.cli._main import main
+from tiktoklive_sync.recording._ffmpeg import probe
+from tiktoklive_sync.testing.demo import DEMO_ROOM_ID, DEMO_USER, OFFLINE_USER
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(["--fake", *argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_is_live_one_line_per_user_and_exit_code(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "is-live", DEMO_USER)
+    assert code == 0 and out.splitlines() == [f"{DEMO_USER}\tlive\t{DEMO_ROOM_ID}"]
+    code, out, _ = run(capsys, "is-live", DEMO_USER, OFFLINE_USER, "nobody_at_all")
+    lines = out.splitlines()
+    assert code == 1 and len(lines) == 3
+    assert lines[0].startswith(f"{DEMO_USER}\tlive") and lines[1].startswith(f"{OFFLINE_USER}\toffline")
+    assert lines[2] == "nobody_at_all\tnot found"
+
+
+def test_room_id_room_info_and_gifts(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "room-id", "@" + DEMO_USER)
+    assert code == 0 and out.strip() == str(DEMO_ROOM_ID)
+    code, out, _ = run(capsys, "room-info", DEMO_USER)
+    assert code == 0 and f"@{DEMO_USER}" in out and "live" in out
+    code, out, _ = run(capsys, "room-info", DEMO_USER, "--json")
+    assert code == 0 and tls.RoomInfo.from_json(json.loads(out)).id == DEMO_ROOM_ID
+    code, out, _ = run(capsys, "gifts", "--json")
+    gifts = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and gifts and all({"id", "name", "diamond_count"} <= g.keys() for g in gifts)
+
+
+def test_errors_are_one_line_with_exit_1(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "watch", OFFLINE_USER)
+    assert code == 1 and out == ""
+    assert len(err.strip().splitlines()) == 1 and "UserOfflineError" in err and "Traceback" not in err
+    code, _, err = run(capsys, "room-id", "  ")
+    assert code == 1 and "ValueError" in err
+
+
+def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["is-live"]) == 2
+    assert main(["--version"]) == 0
+    assert tls.__version__ in capsys.readouterr().out
+
+
+def test_watch_json_lines_for_a_while(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "watch", DEMO_USER, "--json", "--for", "2.5", "--events", "comment,like,gift,join")
+    events = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and events
+    assert {e["type"] for e in events} <= {"comment", "like", "gift", "join"}
+    comments = [e for e in events if e["type"] == "comment"]
+    assert comments and all(e["comment"] and e["user"]["unique_id"] for e in comments)
+    assert all(e["room_id"] == str(DEMO_ROOM_ID) for e in events)
+    assert "watched @" in err and "events" in err
+
+
+def _spawn(*argv: str) -> subprocess.Popen[str]:
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    return subprocess.Popen([sys.executable, "-m", "tiktoklive_sync", "--fake", *argv], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=env)
+
+
+def test_ctrl_c_stops_watch_with_a_summary() -> None:
+    proc = _spawn("watch", DEMO_USER, "--json")
+    try:
+        first = proc.stdout.readline() if proc.stdout else ""
+        assert json.loads(first)["type"]
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=20)
+    finally:
+        proc.kill()
+    assert proc.returncode == 0, err
+    assert "watched @demo_creator" in err and "Traceback" not in err
+
+
+@pytest.mark.ffmpeg
+def test_ctrl_c_stops_record_and_finalizes_the_file(tmp_path: Path) -> None:
+    target = tmp_path / "out.mp4"
+    proc = _spawn("record", DEMO_USER, str(target))
+    try:
+        time.sleep(3.5)  # let it record a few seconds of the looped sample
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert proc.returncode == 0, err
+    assert f"saved {target}" in out
+    facts = probe(target)
+    assert facts.has_video and facts.has_audio and facts.duration > 1.0
+
+
+@pytest.mark.ffmpeg
+def test_demo_prints_events_and_the_recording_facts() -> None:
+    proc = subprocess.run([sys.executable, "-m", "tiktoklive_sync", "demo", "--seconds", "3"],
+                          capture_output=True, text=True, timeout=90)
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    assert "comment" in out and "saved " in out
+    assert "video      h264" in out and "audio      aac" in out

@@ -1,0 +1,66 @@
+"""Every script in examples/ runs against the embedded FakeTikTok (``--fake``) and does its job."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def run_example(*argv: str, timeout: float = 90) -> subprocess.CompletedProcess[str]:
+    proc = subprocess.run([sys.executable, *argv], cwd=EXAMPLES, capture_output=True, text=True, timeout=timeout)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return proc
+
+
+def test_every_example_is_covered() -> None:
+    scripts = {p.name for p in EXAMPLES.glob("*.py") if not p.name.startswith("_")}
+    assert scripts == {
+        "check_live.py", "watch_comments.py", "handlers.py", "record.py", "flask_app.py",
+        "django_worker.py", "test_with_fake_tiktok.py",
+    }
+
+
+def test_check_live() -> None:
+    out = run_example("check_live.py", "demo_creator", "--fake").stdout
+    assert "@demo_creator: live" in out and "viewers" in out and "a Rose costs" in out
+
+
+def test_watch_comments() -> None:
+    out = run_example("watch_comments.py", "--fake", "--seconds", "2.5").stdout
+    assert out.strip(), "no comment or gift printed"
+    assert all(": " in line or " sent " in line for line in out.splitlines())
+
+
+def test_handlers() -> None:
+    out = run_example("handlers.py", "--fake", "--seconds", "2.5").stdout
+    assert "welcome," in out and "top liker @" in out
+
+
+@pytest.mark.ffmpeg
+def test_record(tmp_path: Path) -> None:
+    target = tmp_path / "demo.mp4"
+    out = run_example("record.py", "demo_creator", str(target), "--fake", "--seconds", "2").stdout
+    assert f"saved {target} (ffmpeg exit 0)" in out and target.stat().st_size > 100_000
+
+
+def test_flask_app() -> None:
+    lines = run_example("flask_app.py", "--fake").stdout.splitlines()
+    assert lines[0].startswith("200") and "'state': 'live'" in lines[0]
+    assert "'state': 'offline'" in lines[1] and "'state': 'not_found'" in lines[2]
+
+
+def test_django_worker() -> None:
+    out = run_example("django_worker.py", "--fake", "--seconds", "2.5").stdout
+    assert out.splitlines()[-1].endswith("comments") and not out.startswith("0 comments")
+
+
+def test_fake_tiktok_fixture_example() -> None:
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_with_fake_tiktok.py"],
+                          cwd=EXAMPLES, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    assert "2 passed" in proc.stdout

@@ -1,0 +1,353 @@
+"""The blocking Session: one place for TikTok's defaults, cookies, time-outs, retries and signing.
+
+``Session`` is a ``requests.Session``; everything requests users know (``proxies``, ``headers``,
+``cookies``, mounting adapters, ``with`` blocks) works. On top it adds:
+
+- :class:`Endpoints`: every host the library talks to, so tests (and proxies) can point it elsewhere;
+- TikTok's default headers, query parameters and cookies (PROTOCOL.md section 1), in one place;
+- a default ``timeout`` on every request (requests has none), so nothing waits forever;
+- retries of idempotent requests under a :class:`~tiktoklive_sync._retry.RetryPolicy` (tenacity);
+- the login cookies (:meth:`Session.set_session`) and the sign server client (:attr:`Session.signer`).
+
+Example::
+
+    import tiktoklive_sync as tls
+
+    with tls.Session(timeout=(5, 15)) as s:
+        print(tls.fetch_is_live(s, unique_id="someone"))
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+import requests
+import requests.adapters
+
+from ._browser import BrowserProfile, random_profile
+from ._budget import RequestBudget
+from ._retry import RetryPolicy
+
+if TYPE_CHECKING:
+    from ._signer import Signer
+
+__all__ = ["Endpoints", "Session", "redact", "DEFAULT_TIMEOUT", "POOL_SIZE"]
+
+log = logging.getLogger("tiktoklive_sync")
+
+#: (connect, read) seconds applied to every request that does not name its own timeout
+DEFAULT_TIMEOUT: tuple[float, float] = (5.0, 15.0)
+
+SESSION_COOKIES = ("sessionid", "sessionid_ss", "sid_tt")
+
+#: connections kept per host: a Session shared by this many threads (a Flask/Django worker) never has
+#: to throw a kept-alive connection away (requests' default is 10)
+POOL_SIZE = 32
+
+
+def redact(secret: str | None) -> str:
+    """Return a form of a secret that is safe to log: its first 4 characters and a mask."""
+    if not secret:
+        return "<none>"
+    return secret[:4] + "*" * 8
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    """Every base URL the library uses. Nothing else in the library hard-codes a host.
+
+    Attributes:
+        web: TikTok's web app (HTML pages and ``/api-live/``).
+        webcast: the webcast JSON API, including its ``/webcast`` path.
+        sign: the signature server.
+        ws_direct: the push server URL used when connecting without a sign server.
+        cookie_domain: the domain the TikTok cookies are stored for.
+    """
+
+    web: str = "https://www.tiktok.com"
+    webcast: str = "https://webcast.tiktok.com/webcast"
+    sign: str = "https://api.eulerstream.com"
+    ws_direct: str = "wss://webcast-ws.tiktok.com/webcast/im/ws_proxy/ws_reuse_supplement/"
+    cookie_domain: str = ".tiktok.com"
+
+    def web_url(self, path: str) -> str:
+        """Return ``web`` joined with ``path`` (which starts with ``/``)."""
+        return self.web.rstrip("/") + path
+
+    def webcast_url(self, path: str) -> str:
+        """Return ``webcast`` joined with ``path`` (``/room/info/`` -> ``.../webcast/room/info/``)."""
+        return self.webcast.rstrip("/") + path
+
+    def sign_url(self, path: str) -> str:
+        """Return ``sign`` joined with ``path``."""
+        return self.sign.rstrip("/") + path
+
+    @property
+    def sign_host(self) -> str:
+        """The host name of the sign server (what ``trusted_sign_hosts`` is compared with)."""
+        return (urlsplit(self.sign).hostname or "").lower()
+
+    def with_base(self, base: str) -> Endpoints:
+        """Return Endpoints with every HTTP host replaced by ``base`` (e.g. a local fake)."""
+        base = base.rstrip("/")
+        return replace(self, web=base, webcast=base + "/webcast", sign=base + "/sign")
+
+
+class Session(requests.Session):
+    """A requests Session that speaks to TikTok LIVE.
+
+    Args:
+        sign_api_key: API key for the sign server (default: ``$SIGN_API_KEY``). Never logged.
+        timeout: default ``(connect, read)`` seconds (or one number) for every request.
+        proxies: requests-style proxies, e.g. ``{"https": "http://user:pw@host:port"}``.
+        endpoints: where to send requests (default: the real TikTok).
+        retry: the :class:`RetryPolicy` for idempotent requests.
+        trusted_sign_hosts: sign server host names that may receive the session id (default:
+            ``$WHITELIST_AUTHENTICATED_SESSION_ID_HOST``). Nobody is trusted otherwise.
+        profile: the :class:`BrowserProfile` to present (default: a random preset, kept for life).
+        max_requests_per_second: a shared :class:`RequestBudget` for every request sent with the
+            Session (all threads, retries and redirects included; None: unlimited). Kept as
+            :attr:`budget`.
+
+    Raises:
+        ValueError: a timeout that is not positive, or a request rate that is not positive.
+    """
+
+    def __init__(
+        self,
+        sign_api_key: str | None = None,
+        timeout: float | tuple[float, float] | None = DEFAULT_TIMEOUT,
+        proxies: Mapping[str, str] | None = None,
+        *,
+        endpoints: Endpoints | None = None,
+        retry: RetryPolicy | None = None,
+        trusted_sign_hosts: Iterable[str] | None = None,
+        profile: BrowserProfile | None = None,
+        max_requests_per_second: float | None = None,
+    ) -> None:
+        super().__init__()
+        self.budget = RequestBudget(max_requests_per_second) if max_requests_per_second is not None else None
+        self.timeout = _check_timeout(timeout if timeout is not None else DEFAULT_TIMEOUT)
+        self.endpoints = endpoints or Endpoints()
+        self.retry_policy = retry or RetryPolicy()
+        self.profile = profile or random_profile()
+        self._sign_api_key = sign_api_key if sign_api_key is not None else os.environ.get("SIGN_API_KEY")
+        if trusted_sign_hosts is None:
+            env = os.environ.get("WHITELIST_AUTHENTICATED_SESSION_ID_HOST", "")
+            trusted_sign_hosts = [h for h in env.split(",") if h.strip()]
+        self.trusted_sign_hosts = frozenset(h.strip().lower() for h in trusted_sign_hosts)
+        self.device_id = self.new_device_id()
+        self._signer: Signer | None = None
+        for prefix in ("https://", "http://"):
+            self.mount(prefix, requests.adapters.HTTPAdapter(pool_maxsize=POOL_SIZE))
+        if proxies:
+            self.proxies.update(proxies)
+        self.headers.update(self.default_headers())
+        self.cookies.set("tt-target-idc", "useast1a", domain=self.endpoints.cookie_domain)
+
+    # -- identity ---------------------------------------------------------------------------
+
+    def __repr__(self) -> str:
+        return (
+            f"<tiktoklive_sync.Session web={self.endpoints.web!r} logged_in={self.logged_in} "
+            f"sign_api_key={'set' if self._sign_api_key else 'unset'}>"
+        )
+
+    @staticmethod
+    def new_device_id() -> int:
+        """Return a random 20-digit device id, as TikTok's web client makes them."""
+        return 10**19 + secrets.randbelow(9 * 10**19)
+
+    def regenerate_device_id(self) -> int:
+        """Give the Session a fresh device id (e.g. after TikTok flagged the old one); returns it."""
+        self.device_id = self.new_device_id()
+        return self.device_id
+
+    @property
+    def sign_api_key(self) -> str | None:
+        """The sign server API key (never shown in ``repr`` or logs)."""
+        return self._sign_api_key
+
+    @sign_api_key.setter
+    def sign_api_key(self, value: str | None) -> None:
+        self._sign_api_key = value
+
+    @property
+    def signer(self) -> Signer:
+        """The sign server client bound to this Session."""
+        if self._signer is None:
+            from ._signer import Signer
+
+            self._signer = Signer(self)
+        return self._signer
+
+    @property  # type: ignore[override]
+    def verify(self) -> bool | str:
+        """TLS verification: True, or the path of a CA bundle. It cannot be turned off."""
+        return self._verify
+
+    @verify.setter
+    def verify(self, value: bool | str) -> None:
+        if value is False or value is None:
+            raise ValueError(
+                "TLS verification cannot be turned off in tiktoklive_sync. Behind an intercepting "
+                "proxy, set session.verify to the path of its CA bundle instead."
+            )
+        self._verify = value
+
+    # -- login cookies ----------------------------------------------------------------------
+
+    def set_session(self, session_id: str | None, tt_target_idc: str | None = None) -> None:
+        """Use a logged-in TikTok account's cookies for every TikTok request.
+
+        Args:
+            session_id: the ``sessionid`` cookie of a logged-in browser, or None to log out.
+            tt_target_idc: the account's data centre cookie (``tt-target-idc``, e.g. ``eu-ttp2``).
+
+        Raises:
+            ValueError: a session id without its ``tt_target_idc``.
+        """
+        domain = self.endpoints.cookie_domain
+        if session_id and not tt_target_idc:
+            raise ValueError(
+                "tt_target_idc must be passed with a session id: copy the 'tt-target-idc' cookie "
+                "from the same browser (e.g. 'useast2a' or 'eu-ttp2')."
+            )
+        for name in SESSION_COOKIES:
+            self.cookies.set(name, session_id or "", domain=domain)
+        self.cookies.set("tt-target-idc", tt_target_idc or "", domain=domain)
+        log.debug("session cookies set (session id %s)", redact(session_id))
+
+    @property
+    def session_id(self) -> str | None:
+        """The session id set by :meth:`set_session`, or None."""
+        return self.cookies.get("sessionid", domain=self.endpoints.cookie_domain) or None
+
+    @property
+    def tt_target_idc(self) -> str | None:
+        """The ``tt-target-idc`` cookie in use."""
+        return self.cookies.get("tt-target-idc", domain=self.endpoints.cookie_domain) or None
+
+    @property
+    def logged_in(self) -> bool:
+        """True once a session id has been set."""
+        return bool(self.session_id)
+
+    def trusts_sign_host(self) -> bool:
+        """True if the user named the sign server's host as allowed to receive the session id."""
+        return self.endpoints.sign_host in self.trusted_sign_hosts
+
+    # -- defaults ---------------------------------------------------------------------------
+
+    def default_headers(self) -> dict[str, str]:
+        """Return the headers of every TikTok request (PROTOCOL.md 1.3)."""
+        web = self.endpoints.web.rstrip("/")
+        return {
+            "Connection": "keep-alive",
+            "Cache-Control": "max-age=0",
+            "User-Agent": self.profile.user_agent,
+            "Accept": "text/html,application/json,application/protobuf",
+            "Referer": web + "/",
+            "Origin": web,
+            "Accept-Language": "en-US,en;q=0.9",
+            "Accept-Encoding": "gzip, deflate",
+            "Sec-Fetch-Site": "same-site",
+            "Sec-Fetch-Mode": "cors",
+            "Sec-Fetch-Dest": "empty",
+            "Sec-Fetch-Ua-Mobile": "?0",
+        }
+
+    def default_params(self) -> dict[str, str]:
+        """Return the query parameters of every webcast / api-live request (PROTOCOL.md 1.2).
+
+        Values are raw; requests percent-encodes them exactly once.
+        """
+        p = self.profile
+        return {
+            "aid": "1988",
+            "app_language": p.language,
+            "app_name": "tiktok_web",
+            "browser_language": p.lang_country,
+            "browser_name": p.browser_name,
+            "browser_online": "true",
+            "browser_platform": p.browser_platform,
+            "browser_version": p.browser_version,
+            "cookie_enabled": "true",
+            "device_platform": "web_pc",
+            "focus_state": "true",
+            "from_page": "",
+            "history_len": str(p.history_len),
+            "is_fullscreen": "false",
+            "is_page_visible": "true",
+            "screen_height": str(p.screen_height),
+            "screen_width": str(p.screen_width),
+            "tz_name": p.tz_name,
+            "channel": "tiktok_web",
+            "data_collection_enabled": "true",
+            "os": p.os,
+            "priority_region": p.country,
+            "region": p.country,
+            "user_is_login": "true" if self.logged_in else "false",
+            "webcast_language": p.language,
+            "msToken": "",
+            "device_id": str(self.device_id),
+        }
+
+    def api_params(self, **extra: Any) -> dict[str, str]:
+        """Return :meth:`default_params` with ``extra`` on top (None values are left out)."""
+        params = self.default_params()
+        params.update({k: str(v) for k, v in extra.items() if v is not None})
+        return params
+
+    # -- sending ----------------------------------------------------------------------------
+
+    def request(  # type: ignore[override]
+        self, method: str, url: str | bytes, *args: Any, retry: bool = True, **kwargs: Any
+    ) -> requests.Response:
+        """Send a request with the Session's default timeout and retry policy.
+
+        Like ``requests.Session.request``, plus ``retry=False`` to send exactly once. A ``timeout``
+        of None means the Session's default (never "wait forever"). Idempotent methods are retried
+        under :attr:`retry_policy`; others never are.
+
+        Returns:
+            the ``requests.Response`` (after retries, the last one).
+        Raises:
+            requests.RequestException: transport failures, after retries.
+        """
+        if args:
+            raise TypeError("pass request options by keyword (params=..., data=...)")
+        if kwargs.get("verify", True) is False:
+            raise ValueError("verify=False is refused: pass the path of a CA bundle instead")
+        if kwargs.get("timeout") is None:
+            kwargs["timeout"] = self.timeout
+        send = super().request
+        if retry and self.retry_policy.applies_to(method):
+            return self.retry_policy.retrying()(send, method, url, **kwargs)
+        return send(method, url, **kwargs)
+
+    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+        """Send a prepared request, first taking a token from :attr:`budget` (if there is one)."""
+        if self.budget is not None:
+            self.budget.acquire()
+        return super().send(request, **kwargs)
+
+    def cookie_header(self, url: str | None = None) -> str:
+        """Return the cookies a request to ``url`` (default: the web host) would carry, as a header."""
+        prepared = requests.Request("GET", url or self.endpoints.web_url("/")).prepare()
+        prepared.prepare_cookies(self.cookies)
+        return prepared.headers.get("Cookie", "")
+
+
+def _check_timeout(timeout: float | tuple[float, float]) -> float | tuple[float, float]:
+    values = timeout if isinstance(timeout, tuple) else (timeout,)
+    if any(not isinstance(v, (int, float)) or v <= 0 for v in values):
+        raise ValueError(f"timeout must be positive seconds or a (connect, read) pair, not {timeout!r}")
+    return timeout
+

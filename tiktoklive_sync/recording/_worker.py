@@ -1,0 +1,385 @@
+"""The worker behind :class:`tiktoklive_sync.Recording`: runs ffmpeg segment after segment, reads
+its progress, decides whether to reconnect, and finishes the output file.
+
+One worker thread per recording; it ends when the file is final, and it always reaps every
+ffmpeg it started (no zombies). Users meet it only through ``Recording``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from ..errors import RecordingError
+from ..models import RoomInfo, VideoFetchFormat, VideoQuality
+from ._ffmpeg import ProgressParser, capture_argv, reap, stderr_tail, stop_process
+from ._segments import join_files
+
+__all__ = ["CaptureJob", "RecordingProgress", "Segment", "Gap", "Worker"]
+
+log = logging.getLogger("tiktoklive_sync")
+
+#: a capture file smaller than this with no progress reported holds no media
+_MIN_MEDIA_BYTES = 4096
+#: recorded seconds this close to record_for count as "done" (no new segment for the rest)
+_RECORD_FOR_SLACK = 0.5
+#: what ffmpeg says when the output cannot be written: a new segment would fail the same way
+_OUTPUT_ERRORS = ("No space left on device", "File too large", "Disk quota exceeded", "Read-only file system")
+
+
+@dataclass(frozen=True)
+class CaptureJob:
+    """Everything a recording needs to run ffmpeg, decided (and checked) before it starts."""
+
+    ffmpeg: str
+    url: str
+    output: Path
+    final_muxer: str | None
+    capture_muxer: str
+    capture_suffix: str
+    quality: VideoQuality
+    record_format: VideoFetchFormat
+    record_for: float | None
+    rw_timeout_us: int
+    user_agent: str | None
+    referer: str | None
+    input_args: tuple[str, ...] = ()
+    output_args: tuple[str, ...] = ()
+    max_reconnects: int = 3
+    reconnect_delay: float = 1.0
+
+
+@dataclass(frozen=True)
+class RecordingProgress:
+    """How far a recording has got.
+
+    Attributes:
+        seconds: media seconds recorded so far, all segments together.
+        bytes: bytes written so far, all segments together.
+        bitrate: the current output bitrate in kbit/s (None until ffmpeg knows).
+        speed: how fast the current segment records relative to real time (~1.0 for a live).
+        segment: the index of the segment being recorded.
+    """
+
+    seconds: float = 0.0
+    bytes: int = 0
+    bitrate: float | None = None
+    speed: float | None = None
+    segment: int = 0
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One ffmpeg run of a recording.
+
+    Attributes:
+        index: 0 for the first. path: its capture file (deleted once joined into the output).
+        started, ended: wall-clock times (``time.time()``); ended is None while it runs.
+        seconds, bytes: what it recorded. returncode: ffmpeg's exit code (None while it runs).
+        reason: why it ended: "stopped", "finished" (record_for reached), "source ended",
+            "stalled" (no data for the read timeout), "killed", "failed" or "running".
+    """
+
+    index: int
+    path: Path
+    started: float
+    ended: float | None
+    seconds: float
+    bytes: int
+    returncode: int | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A hole in a recording, in wall-clock times (``time.time()``, to within ffmpeg's ~0.5 s progress
+    period): ``start`` is when the segment before last reported new media, ``end`` when the next
+    segment first did. The joined file simply continues across it."""
+
+    after_segment: int
+    start: float
+    end: float
+
+    @property
+    def seconds(self) -> float:
+        """How long the hole lasted."""
+        return max(0.0, self.end - self.start)
+
+
+@dataclass
+class _Run:
+    index: int
+    path: Path
+    process: subprocess.Popen[bytes]
+    stderr: IO[bytes]
+    started: float = field(default_factory=time.time)
+    ended: float | None = None
+    seconds: float = 0.0
+    bytes: int = 0
+    reason: str = "running"
+    has_data: bool = False  # set when it ends: did it record any media?
+    first_data: float | None = None  # wall-clock times of the first and last progress with media
+    last_data: float | None = None
+
+    def snapshot(self) -> Segment:
+        return Segment(self.index, self.path, self.started, self.ended, self.seconds, self.bytes,
+                       self.process.returncode, self.reason)  # fmt: skip
+
+
+class Worker:
+    """Runs the capture ffmpeg(s) of one recording on its own thread; see the module docstring."""
+
+    def __init__(
+        self,
+        job: CaptureJob,
+        live_check: Callable[[], bool | RoomInfo | None],
+        on_progress: Callable[[RecordingProgress], None] | None = None,
+    ) -> None:
+        self.job = job
+        self.url = job.url
+        self.output_path = job.output
+        self.progress = RecordingProgress()
+        self.error: RecordingError | None = None
+        self.stderr_tail = ""
+        self.finished = threading.Event()
+        self.on_done: Callable[[], None] | None = None
+        self._live_check = live_check
+        self._on_progress = on_progress
+        self._lock = threading.Lock()
+        self._runs: list[_Run] = []
+        self._stopping = threading.Event()
+        self._empty_streak = 0
+        self._thread = threading.Thread(target=self._main, name=f"tiktoklive-record:{job.output.name}", daemon=True)
+
+    # -- public face (used by Recording) -------------------------------------------------------
+
+    def start(self) -> None:
+        """Start the first ffmpeg (here, so start-up errors reach the caller) and the thread.
+
+        Raises:
+            RecordingError: ffmpeg could not be executed.
+        """
+        self._launch()
+        self._thread.start()
+
+    @property
+    def process(self) -> subprocess.Popen[bytes] | None:
+        with self._lock:
+            return self._runs[-1].process if self._runs else None
+
+    @property
+    def returncode(self) -> int | None:
+        process = self.process
+        return process.returncode if process is not None else None
+
+    def segments(self) -> tuple[Segment, ...]:
+        with self._lock:
+            return tuple(r.snapshot() for r in self._runs)
+
+    def gaps(self) -> tuple[Gap, ...]:
+        with self._lock:
+            runs = [r for r in self._runs if r.ended is not None and r.has_data]
+        return tuple(
+            Gap(a.index, a.last_data or a.ended or a.started, b.first_data or b.started)
+            for a, b in zip(runs, runs[1:], strict=False)
+        )
+
+    def join(self, timeout: float | None) -> bool:
+        if threading.current_thread() is self._thread:
+            return self.finished.is_set()
+        # Wait on the Event, not Thread.join: a Ctrl-C that interrupts Thread.join() can leave the
+        # thread looking finished while it still writes the file (CPython issue), and stop() would
+        # then return before the output exists.
+        if not self.finished.wait(timeout):
+            return False
+        self._thread.join(5.0)  # only the on_done callback can still be running
+        return True
+
+    def stop(self, timeout: float) -> None:
+        """Stop the current ffmpeg gracefully (escalating), start no new one, wait for the file."""
+        with self._lock:
+            self._stopping.set()
+            run = self._runs[-1] if self._runs else None
+        if run is not None and run.process.poll() is None:
+            log.info("stopping the recording to %s", self.job.output)
+            stop_process(run.process, timeout)
+        self.join(None)
+
+    # -- the thread ----------------------------------------------------------------------------
+
+    def _main(self) -> None:
+        try:
+            run: _Run | None = self._runs[-1]
+            while run is not None:
+                self._pump(run)
+                again = self._should_reconnect(run)
+                log.info("segment %d of %s ended (%s, exit %s, %.1f s)", run.index, self.job.output,
+                         run.reason, run.process.returncode, run.seconds)  # fmt: skip
+                run = self._launch() if again else None
+        except Exception as exc:  # never die silently: record why, then still finish the file
+            log.exception("recording to %s failed", self.job.output)
+            self.error = exc if isinstance(exc, RecordingError) else RecordingError(f"Recording failed: {exc}")
+        finally:
+            for r in self._runs:
+                if r.ended is None:
+                    if r.process.poll() is None:
+                        stop_process(r.process, 5.0)
+                    self._settle(r)
+            try:
+                self._finish_file()
+            except Exception as exc:
+                log.exception("could not finish %s", self.job.output)
+                self.error = RecordingError(f"Could not finish {self.job.output}: {exc}")
+            self.finished.set()
+            if self.on_done is not None:
+                self.on_done()
+
+    def _launch(self) -> _Run | None:
+        job = self.job
+        with self._lock:
+            if self._stopping.is_set():
+                return None
+            index = len(self._runs)
+            path = job.output.with_name(f"{job.output.name}.part{index}{job.capture_suffix}")
+            done = sum(r.seconds for r in self._runs)
+            seconds = None if job.record_for is None else max(0.1, job.record_for - done)
+            argv = capture_argv(
+                job.ffmpeg, self.url, path, muxer=job.capture_muxer, seconds=seconds,
+                rw_timeout_us=job.rw_timeout_us, user_agent=job.user_agent, referer=job.referer,
+                input_args=job.input_args, output_args=job.output_args,
+            )  # fmt: skip
+            stderr = tempfile.TemporaryFile()
+            try:
+                process = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr)
+            except OSError as exc:
+                stderr.close()
+                raise RecordingError(f"Could not run ffmpeg ({job.ffmpeg}): {exc}") from exc
+            run = _Run(index, path, process, stderr)
+            self._runs.append(run)
+        log.debug("segment %d of %s: %s", index, job.output, " ".join(argv[:-1]))
+        return run
+
+    def _pump(self, run: _Run) -> None:
+        """Read the run's progress until ffmpeg exits, then settle it."""
+        parser = ProgressParser()
+        assert run.process.stdout is not None
+        for line in run.process.stdout:
+            block = parser.feed(line.decode("ascii", "replace"))
+            if block is not None:
+                self._progressed(run, block)
+        self._settle(run)
+
+    def _settle(self, run: _Run) -> None:
+        """Reap the run's ffmpeg and note what it left and why it ended."""
+        rc = reap(run.process)
+        tail = stderr_tail(run.stderr)
+        with self._lock:
+            run.ended = time.time()
+            size = run.path.stat().st_size if run.path.exists() else 0
+            run.bytes = max(run.bytes, size)
+            run.has_data = size > 0 and (run.seconds > 0 or size >= _MIN_MEDIA_BYTES)
+            if rc < 0 or rc == 255:
+                run.reason = "killed"
+            elif "timed out" in tail:
+                run.reason = "stalled"
+            else:
+                run.reason = "source ended" if rc == 0 else "failed"
+            self.stderr_tail = tail
+
+    def _progressed(self, run: _Run, block: dict[str, Any]) -> None:
+        with self._lock:
+            if block["seconds"] > run.seconds:
+                run.last_data = time.time()
+                run.first_data = run.first_data or run.last_data
+            run.seconds = max(run.seconds, block["seconds"])
+            run.bytes = max(run.bytes, block["bytes"])
+            earlier = [r for r in self._runs if r is not run]
+            progress = RecordingProgress(
+                seconds=sum(r.seconds for r in earlier) + run.seconds,
+                bytes=sum(r.bytes for r in earlier) + run.bytes,
+                bitrate=block["bitrate"],
+                speed=block["speed"],
+                segment=run.index,
+            )
+            self.progress = progress
+        log.debug("recording %s: %.1f s, %d bytes, %s kbit/s, speed %s", self.job.output.name,
+                  progress.seconds, progress.bytes, progress.bitrate, progress.speed)  # fmt: skip
+        if self._on_progress is not None:
+            try:
+                self._on_progress(progress)
+            except Exception:
+                log.exception("the on_progress callback raised")
+
+    def _should_reconnect(self, run: _Run) -> bool:
+        """Decide whether the source dropping (not a stop, a kill or the end) warrants a new segment."""
+        job = self.job
+        recorded = self.progress.seconds
+        if self._stopping.is_set():
+            run.reason = "stopped"
+            return False
+        if job.record_for is not None and recorded >= job.record_for - _RECORD_FOR_SLACK:
+            run.reason = "finished"
+            return False
+        rc = run.process.returncode
+        if rc is None or rc < 0 or rc == 255 or not any(r.has_data for r in self._runs):
+            return False  # killed, or it never recorded anything (bad URL): not a drop
+        cause = next((words for words in _OUTPUT_ERRORS if words in self.stderr_tail), None)
+        if cause is not None:  # the disk, not the source: reconnecting cannot help
+            self.error = RecordingError(f"ffmpeg could not write {job.output.parent} ({cause}); the recording "
+                                        f"stopped after {recorded:.1f} s.")
+            log.warning("%s", self.error)
+            return False
+        self._empty_streak = 0 if run.has_data else self._empty_streak + 1
+        if self._empty_streak > job.max_reconnects:
+            log.warning("%s: %d reconnects in a row recorded nothing; giving up", job.output, self._empty_streak)
+            return False
+        answer = self._live_check()
+        if answer is False or (isinstance(answer, RoomInfo) and not answer.is_live):
+            log.info("the live of %s has ended", job.output)
+            return False
+        if isinstance(answer, RoomInfo):
+            picked = answer.stream_urls.pick(job.quality, job.record_format)
+            if picked is not None:
+                self.url = picked[1]
+        delay = job.reconnect_delay * 2 ** (self._empty_streak - 1) if self._empty_streak else 0.0
+        if self._stopping.wait(delay):
+            return False
+        log.info("the source of %s dropped while the room is live: starting segment %d", job.output, run.index + 1)
+        return True
+
+    # -- finishing the file ----------------------------------------------------------------------
+
+    def _finish_file(self) -> None:
+        job = self.job
+        with self._lock:
+            runs = list(self._runs)
+        kept = [r for r in runs if r.has_data]
+        for r in runs:
+            r.stderr.close()
+            if r not in kept:
+                r.path.unlink(missing_ok=True)
+        if not kept:
+            rc = runs[-1].process.returncode if runs else None
+            self.error = RecordingError(
+                f"Nothing was recorded (ffmpeg exit code {rc}). ffmpeg said: {self.stderr_tail}"
+            )
+            return
+        clean = kept[0].process.returncode in (0, 255)
+        if len(kept) == 1 and clean and job.capture_muxer == job.final_muxer:
+            os.replace(kept[0].path, job.output)
+            return
+        problem = join_files(job.ffmpeg, [r.path for r in kept], job.output, job.final_muxer)
+        if problem is not None:
+            if len(kept) == 1:
+                self.output_path = kept[0].path
+            names = ", ".join(str(r.path) for r in kept)
+            self.error = RecordingError(f"Could not write {job.output} ({problem}); the recording is kept in {names}.")
+            log.warning("%s", self.error)
