@@ -36,6 +36,8 @@ PUBLIC = [
     "GiftEvent",
     "GiftList",
     "GiftPayload",
+    "GiftStreak",
+    "GiftStreaks",
     "Image",
     "InitialCursorMissingError",
     "InvalidFetchIsLiveRequest",
@@ -67,6 +69,7 @@ PUBLIC = [
     "SignAPIError",
     "SignatureMissingTokensError",
     "SignatureRateLimitError",
+    "SinkError",
     "SocialEvent",
     "StreamUnavailableError",
     "StreamUrls",
@@ -105,13 +108,16 @@ PUBLIC = [
     "send_room_chat",
     "send_room_gift",
     "send_room_like",
+    "sinks",
     "wait_until_live",
     "watch_live_status",
 ]
 
 #: subpackages a user may import (``tiktoklive_sync.events``, ``.errors``, ``.testing``, ...) or that
 #: are attributes of the package once imported; everything else without an underscore is in __all__
-SUBMODULES = {"errors", "events", "live", "models", "proto", "recording", "routes", "cli", "testing", "pool"}
+SUBMODULES = {
+    "errors", "events", "live", "models", "proto", "recording", "routes", "cli", "testing", "sinks", "streaks", "pool",
+}
 
 
 def test_the_top_level_exports_exactly_the_pinned_names() -> None:

@@ -19,7 +19,7 @@ the other packages without a leading underscore. Modules whose names start with 
 import warnings as _warnings
 from typing import Any as _Any
 
-from . import errors, events
+from . import errors, events, sinks
 from .__version__ import __version__
 from ._browser import BrowserProfile
 from ._budget import RequestBudget
@@ -49,6 +49,7 @@ from .errors import (
     SignAPIError,
     SignatureMissingTokensError,
     SignatureRateLimitError,
+    SinkError,
     StreamUnavailableError,
     TikTokLiveError,
     UnexpectedSignatureError,
@@ -115,11 +116,13 @@ from .routes import (
     send_room_gift,
     send_room_like,
 )
+from .streaks import GiftStreak, GiftStreaks
 
 __all__ = [
     "__version__",
     "errors",
     "events",
+    "sinks",
     "BrowserProfile",
     "RetryPolicy",
     "Endpoints",
@@ -154,6 +157,7 @@ __all__ = [
     "DuplicateDownloadError",
     "FFmpegNotFoundError",
     "StreamUnavailableError",
+    "SinkError",
     "Event",
     "CommentEvent",
     "GiftEvent",
@@ -213,6 +217,8 @@ __all__ = [
     "RequestBudget",
     "wait_until_live",
     "watch_live_status",
+    "GiftStreak",
+    "GiftStreaks",
 ]
 
 # Names exported by 0.1.0 that are no longer part of the top level: still reachable, with a warning
