@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -24,13 +23,37 @@ from .models import LiveState
 if TYPE_CHECKING:
     from .pool import LivePool
 
-__all__ = ["PoolEntry", "watch_live", "recording_path"]
+__all__ = ["CreatorStatus", "PoolEntry", "watch_live", "recording_path"]
 
 log = logging.getLogger("tiktoklive_sync")
 
 
-#: how often timed-out gift streaks are looked for while events arrive (seconds)
-EXPIRE_EVERY = 1.0
+@dataclass(frozen=True)
+class CreatorStatus:
+    """A snapshot of one creator in a :class:`LivePool` (see :meth:`LivePool.status`).
+
+    Attributes:
+        unique_id: the creator's @handle.
+        state: the last known :class:`~tiktoklive_sync.LiveState` (None before the first check).
+        room_id: the room of the current (or last) live, if known.
+        watching: True while a LiveClient runs for the creator.
+        connected_since: when the current push connection opened (None when not connected).
+        events_seen: events received from the creator's lives so far (all lives).
+        lives_seen: lives watched so far (the current one included).
+        recording_path: the file of the current (or last) recording, if any.
+        last_error: the last error for this creator (not found, age-restricted, blocked, a failed
+            connection or recording), or None.
+    """
+
+    unique_id: str
+    state: LiveState | None
+    room_id: int | None
+    watching: bool
+    connected_since: datetime | None
+    events_seen: int
+    lives_seen: int
+    recording_path: Path | None
+    last_error: BaseException | None
 
 
 @dataclass(eq=False)
@@ -49,7 +72,16 @@ class PoolEntry:
     ended_room_id: int | None = None
     removed: bool = False
     client: Any = None
+    streaks: tls.GiftStreaks | None = None
     thread: threading.Thread | None = None
+
+    def snapshot(self) -> CreatorStatus:
+        """Return what status() shows of this creator."""
+        return CreatorStatus(
+            unique_id=self.unique_id, state=self.state, room_id=self.room_id, watching=self.watching,
+            connected_since=self.connected_since, events_seen=self.events_seen, lives_seen=self.lives_seen,
+            recording_path=self.recording_path, last_error=self.last_error,
+        )
 
 
 def recording_path(record_dir: Path, unique_id: str, started: datetime, room_id: int) -> Path:
@@ -89,12 +121,9 @@ def _stop_recording(entry: PoolEntry, rec: Any) -> None:
     entry.recording_path = rec.output_path
 
 
-def _streak_tracker(pool: LivePool) -> Any:
-    """A GiftStreaks per live when a handler wants tls.GiftStreak (and the library has it)."""
-    streaks_class = getattr(tls, "GiftStreaks", None)
-    if streaks_class is None or not pool._wants(getattr(tls, "GiftStreak", None)):
-        return None
-    return streaks_class()
+def _streak_tracker(pool: LivePool) -> tls.GiftStreaks | None:
+    """A GiftStreaks for this live when a handler wants tls.GiftStreak records, else None."""
+    return tls.GiftStreaks() if pool._wants(tls.GiftStreak) else None
 
 
 def watch_live(pool: LivePool, entry: PoolEntry, room_id: int) -> bool:
@@ -114,8 +143,7 @@ def watch_live(pool: LivePool, entry: PoolEntry, room_id: int) -> bool:
     entry.state, entry.room_id = LiveState.LIVE, room_id
     log.info("@%s is live (room %d): watching", uid, room_id)
     rec = _start_recording(pool, entry, room_id) if pool.record_dir is not None else None
-    streaks = _streak_tracker(pool)
-    last_expire = time.monotonic()
+    streaks = entry.streaks = _streak_tracker(pool)
     ended = False
     try:
         for event in client.events():
@@ -130,15 +158,11 @@ def watch_live(pool: LivePool, entry: PoolEntry, room_id: int) -> bool:
             if streaks is not None:
                 for streak in streaks.feed(event):
                     pool.put(uid, streak)
-                if time.monotonic() - last_expire >= EXPIRE_EVERY and hasattr(streaks, "expire"):
-                    last_expire = time.monotonic()
-                    for streak in streaks.expire():
-                        pool.put(uid, streak)
     except (tls.TikTokLiveError, requests.RequestException, OSError) as exc:
         entry.last_error = exc
         log.warning("watching @%s (room %d) failed: %s", uid, room_id, exc)
     finally:
-        entry.client = None
+        entry.client = entry.streaks = None
         entry.connected_since = None
         if streaks is not None:
             for streak in streaks.flush():

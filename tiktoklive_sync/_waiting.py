@@ -27,7 +27,7 @@ import collections
 import logging
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
@@ -51,6 +51,8 @@ log = logging.getLogger("tiktoklive_sync")
 WAIT_SLICE = 0.25
 #: the first back-off after a rate-limited answer, and the longest (it doubles in between)
 BACKOFF_FIRST, BACKOFF_MAX = 5.0, 300.0
+#: how often ``tick`` is called while the poller waits (seconds)
+TICK_EVERY = 1.0
 _WATCHABLE = (LiveState.LIVE, LiveState.AGE_RESTRICTED)
 
 
@@ -109,10 +111,12 @@ class StatusPoller:
         interval: seconds a round of checks is spread over.
         stop: set it to end :meth:`changes` (within :data:`WAIT_SLICE` s, or when the request in
             flight returns).
+        tick: called on the polling thread about once a second while it waits (housekeeping).
     """
 
     def __init__(
-        self, session: Session, unique_ids: Iterable[str], *, interval: float, stop: threading.Event | None = None
+        self, session: Session, unique_ids: Iterable[str], *, interval: float, stop: threading.Event | None = None,
+        tick: Callable[[], None] | None = None,
     ) -> None:
         if isinstance(interval, bool) or not isinstance(interval, (int, float)) or not interval > 0:
             raise ValueError(f"interval must be a positive number of seconds, not {interval!r}")
@@ -120,6 +124,8 @@ class StatusPoller:
         self.interval = float(interval)
         self.stop = stop if stop is not None else threading.Event()
         self.backoff = 0.0
+        self._tick = tick
+        self._last_tick = time.monotonic()
         #: requests sent by the poller (a check_alive batch counts once)
         self.checks = 0
         self._lock = threading.Lock()
@@ -203,6 +209,9 @@ class StatusPoller:
                 yield from self._check([urgent])
                 continue
             now = time.monotonic()
+            if self._tick is not None and now - self._last_tick >= TICK_EVERY:
+                self._last_tick = now
+                self._tick()
             if now >= when:
                 return
             self._wake.wait(min(WAIT_SLICE, when - now))

@@ -27,17 +27,15 @@ from __future__ import annotations
 
 import logging
 import queue
-import re
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Literal
 
 import tiktoklive_sync as tls
 
-from ._pool_watch import PoolEntry, watch_live
+from ._pool_input import check_handles, check_quality, check_record_dir
+from ._pool_watch import CreatorStatus, PoolEntry, watch_live
 from ._waiting import WAIT_SLICE, LiveChange, StatusPoller
 from .models import LiveState
 from .routes._common import normalize_unique_id
@@ -52,37 +50,8 @@ DEFAULT_POOL_RATE = 5.0
 QUEUE_SIZE = 10_000
 #: seconds stop() leaves each thread to finish (a recording's ffmpeg is stopped within it)
 JOIN_TIMEOUT = 20.0
-_HANDLE = re.compile(r"^[\w.\-]+$")
 _CONNECT_MODES = ("auto", "direct", "sign")
 Handler = Callable[[str, Any], object]
-
-
-@dataclass(frozen=True)
-class CreatorStatus:
-    """A snapshot of one creator in a :class:`LivePool` (see :meth:`LivePool.status`).
-
-    Attributes:
-        unique_id: the creator's @handle.
-        state: the last known :class:`~tiktoklive_sync.LiveState` (None before the first check).
-        room_id: the room of the current (or last) live, if known.
-        watching: True while a LiveClient runs for the creator.
-        connected_since: when the current push connection opened (None when not connected).
-        events_seen: events received from the creator's lives so far (all lives).
-        lives_seen: lives watched so far (the current one included).
-        recording_path: the file of the current (or last) recording, if any.
-        last_error: the last error for this creator (not found, age-restricted, blocked, a failed
-            connection or recording), or None.
-    """
-
-    unique_id: str
-    state: LiveState | None
-    room_id: int | None
-    watching: bool
-    connected_since: datetime | None
-    events_seen: int
-    lives_seen: int
-    recording_path: Path | None
-    last_error: BaseException | None
 
 
 class LivePool:
@@ -117,13 +86,13 @@ class LivePool:
     ) -> None:
         if isinstance(unique_ids, str):
             raise ValueError("LivePool takes a list of @handles, not one string: LivePool(['someone'])")
-        uids = _check_handles(list(unique_ids))
+        uids = check_handles(list(unique_ids))
         if isinstance(check_interval, bool) or not isinstance(check_interval, (int, float)) or check_interval <= 0:
             raise ValueError(f"check_interval must be a positive number of seconds, not {check_interval!r}")
         if connect not in _CONNECT_MODES:
             raise ValueError(f"connect must be one of {', '.join(_CONNECT_MODES)}, not {connect!r}")
-        self.record_quality = _check_quality(record_quality)
-        self.record_dir = _check_record_dir(record_dir)
+        self.record_quality = check_quality(record_quality)
+        self.record_dir = check_record_dir(record_dir)
         self._own_session = session is None
         self.session = session if session is not None else tls.Session(max_requests_per_second=DEFAULT_POOL_RATE)
         self.check_interval = float(check_interval)
@@ -134,7 +103,8 @@ class LivePool:
         self._entries: dict[str, PoolEntry] = {u: PoolEntry(u) for u in uids}
         self._queue: queue.Queue[tuple[str, Any]] = queue.Queue(QUEUE_SIZE)
         self._stop_event = threading.Event()
-        self._poller = StatusPoller(self.session, uids, interval=self.check_interval, stop=self._stop_event)
+        self._poller = StatusPoller(self.session, uids, interval=self.check_interval, stop=self._stop_event,
+                                    tick=self._expire_streaks)
         self._poller_thread: threading.Thread | None = None
         self._stopping = False
         self._closed = False
@@ -203,7 +173,7 @@ class LivePool:
         Raises:
             ValueError: not a handle, or already in the pool.
         """
-        (uid,) = _check_handles([unique_id])
+        (uid,) = check_handles([unique_id])
         with self._lock:
             if uid in self._entries:
                 raise ValueError(f"@{uid} is already in the pool")
@@ -234,11 +204,7 @@ class LivePool:
 
     def status(self) -> dict[str, CreatorStatus]:
         """Return a :class:`CreatorStatus` per creator (safe from any thread)."""
-        return {uid: CreatorStatus(
-            unique_id=uid, state=e.state, room_id=e.room_id, watching=e.watching, connected_since=e.connected_since,
-            events_seen=e.events_seen, lives_seen=e.lives_seen, recording_path=e.recording_path,
-            last_error=e.last_error,
-        ) for uid, e in list(self._entries.items())}
+        return {uid: entry.snapshot() for uid, entry in list(self._entries.items())}
 
     # -- running -------------------------------------------------------------------------------------
 
@@ -377,6 +343,14 @@ class LivePool:
                 # after an end the creator is offline; after a failure, the next round decides again
                 self._poller.release(entry.unique_id, state=LiveState.OFFLINE if ended else None)
 
+    def _expire_streaks(self) -> None:
+        """Hand out the gift streaks that timed out in rooms that went quiet (on the poller thread)."""
+        for entry in list(self._entries.values()):
+            streaks = entry.streaks
+            if streaks is not None:
+                for streak in streaks.expire():
+                    self.put(entry.unique_id, streak)
+
     def put(self, unique_id: str, item: Any) -> None:
         """Queue ``item`` for the consumer (waits while the queue is full, unless the pool is closed)."""
         while not self._closed:
@@ -414,54 +388,3 @@ class LivePool:
     def _close_session(self) -> None:
         if self._own_session:
             self.session.close()
-
-
-def _check_handles(values: list[Any]) -> list[str]:
-    if not values:
-        raise ValueError("LivePool needs at least one creator's @handle")
-    bad: list[str] = []
-    out: dict[str, Any] = {}
-    repeated: list[str] = []
-    for value in values:
-        try:
-            uid = normalize_unique_id(value).lower()
-        except ValueError:
-            bad.append(repr(value))
-            continue
-        if not _HANDLE.match(uid):
-            bad.append(repr(value))
-        elif uid in out:
-            repeated.append(f"{value!r} (same as {out[uid]!r})")
-        else:
-            out[uid] = value
-    if bad:
-        raise ValueError(f"not TikTok @handles: {', '.join(bad)}")
-    if repeated:
-        raise ValueError(f"creators listed more than once: {', '.join(repeated)}")
-    return list(out)
-
-
-def _check_quality(value: tls.VideoQuality | str | None) -> tls.VideoQuality | None:
-    if value is None or isinstance(value, tls.VideoQuality):
-        return value
-    try:
-        return tls.VideoQuality(str(value).lower())
-    except ValueError:
-        names = ", ".join(q.value for q in tls.VideoQuality)
-        raise ValueError(f"record_quality must be one of {names}, not {value!r}") from None
-
-
-def _check_record_dir(value: str | Path | None) -> Path | None:
-    if value is None:
-        return None
-    path = Path(value)
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ValueError(f"record_dir {str(path)!r} cannot be created: {exc}") from exc
-    return path
-
-
-def utc_now() -> datetime:
-    """The current time, an aware UTC datetime."""
-    return datetime.now(timezone.utc)
