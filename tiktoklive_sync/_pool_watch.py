@@ -70,6 +70,7 @@ class PoolEntry:
     recording_path: Path | None = None
     last_error: BaseException | None = None
     ended_room_id: int | None = None
+    checkpoint: Any = None
     removed: bool = False
     client: Any = None
     streaks: tls.GiftStreaks | None = None
@@ -133,8 +134,10 @@ def watch_live(pool: LivePool, entry: PoolEntry, room_id: int) -> bool:
         True if the live ended (a LiveEndEvent), False if it stopped otherwise.
     """
     uid = entry.unique_id
-    client = tls.LiveClient(uid, session=pool.session, connect=pool.connect, settings=pool.settings,
-                            resume=tls.LiveCheckpoint(room_id=room_id))
+    # a room watched before (its live resumed) continues after what was delivered then
+    last = entry.checkpoint
+    resume = last if last is not None and last.room_id == room_id else tls.LiveCheckpoint(room_id=room_id)
+    client = tls.LiveClient(uid, session=pool.session, connect=pool.connect, settings=pool.settings, resume=resume)
     entry.client = client
     if pool.stopping or entry.removed:  # a stop that came before the client was visible to it
         entry.client = None
@@ -162,6 +165,7 @@ def watch_live(pool: LivePool, entry: PoolEntry, room_id: int) -> bool:
         entry.last_error = exc
         log.warning("watching @%s (room %d) failed: %s", uid, room_id, exc)
     finally:
+        entry.checkpoint = client.checkpoint()
         entry.client = entry.streaks = None
         entry.connected_since = None
         if streaks is not None:

@@ -315,7 +315,7 @@ class LivePool:
             log.warning("@%s: %s (%s)", change.unique_id, change.state.value, change.evidence)
         if change.state is not LiveState.LIVE or change.room_id is None:
             return
-        if change.room_id == entry.ended_room_id:
+        if change.room_id == entry.ended_room_id and not self._live_again(change.room_id):
             log.debug("@%s: room %d still answers live after its end; waiting", entry.unique_id, change.room_id)
             return
         with self._lock:
@@ -327,6 +327,14 @@ class LivePool:
                                   name=f"tiktoklive-pool-@{entry.unique_id}", daemon=True)
         entry.thread = thread
         thread.start()
+
+    def _live_again(self, room_id: int) -> bool:
+        """Whether check_alive says a room whose live ended is live again (False if it cannot tell)."""
+        try:
+            return bool(tls.fetch_is_live(self.session, room_id=room_id))
+        except Exception as exc:
+            log.debug("could not check room %d again: %s", room_id, exc)
+            return False
 
     def _watch(self, entry: PoolEntry, room_id: int) -> None:
         ended = False
