@@ -30,7 +30,7 @@ import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import tiktoklive_sync as tls
 
@@ -52,6 +52,7 @@ QUEUE_SIZE = 10_000
 JOIN_TIMEOUT = 20.0
 _CONNECT_MODES = ("auto", "direct", "sign")
 Handler = Callable[[str, Any], object]
+T = TypeVar("T")
 
 
 class LivePool:
@@ -116,7 +117,7 @@ class LivePool:
 
     # -- handlers ----------------------------------------------------------------------------------
 
-    def on(self, event_type: type) -> Callable[[Handler], Handler]:
+    def on(self, event_type: type[T]) -> Callable[[Callable[[str, T], object]], Callable[[str, T], object]]:
         """Register the decorated ``handler(unique_id, event)`` for ``event_type`` and its subclasses.
 
         ``tls.Event`` receives every event; ``tls.GiftStreak`` receives completed gift streaks.
@@ -129,13 +130,13 @@ class LivePool:
         if not isinstance(event_type, type):
             raise ValueError(f"on() takes a class such as tls.CommentEvent, not {event_type!r}")
 
-        def register(handler: Handler) -> Handler:
+        def register(handler: Callable[[str, T], object]) -> Callable[[str, T], object]:
             self.add_handler(event_type, handler)
             return handler
 
         return register
 
-    def add_handler(self, event_type: type, handler: Handler) -> None:
+    def add_handler(self, event_type: type[T], handler: Callable[[str, T], object]) -> None:
         """Register ``handler(unique_id, event)`` for ``event_type`` (a sink is such a handler).
 
         Raises:
