@@ -107,6 +107,7 @@ class LivePool:
         self._poller = StatusPoller(self.session, uids, interval=self.check_interval, stop=self._stop_event,
                                     tick=self._expire_streaks)
         self._poller_thread: threading.Thread | None = None
+        self._watchers: list[threading.Thread] = []  # the threads of watched lives (started, maybe ended)
         self._stopping = False
         self._closed = False
         self._started = False
@@ -327,6 +328,8 @@ class LivePool:
         thread = threading.Thread(target=self._watch, args=(entry, change.room_id),
                                   name=f"tiktoklive-pool-@{entry.unique_id}", daemon=True)
         entry.thread = thread
+        with self._lock:
+            self._watchers = [t for t in self._watchers if t.is_alive()] + [thread]
         thread.start()
 
     def _live_again(self, room_id: int) -> bool:
@@ -373,10 +376,10 @@ class LivePool:
         poller = self._poller_thread
         if poller is not None and poller.is_alive():
             return False
-        return not any(e.thread is not None and e.thread.is_alive() for e in list(self._entries.values()))
+        return not any(t.is_alive() for t in list(self._watchers))  # removed creators' lives included
 
     def _join(self) -> None:
-        threads = [self._poller_thread, *(e.thread for e in list(self._entries.values()))]
+        threads = [self._poller_thread, *list(self._watchers)]
         for thread in threads:
             if thread is not None and thread is not threading.current_thread():
                 thread.join(JOIN_TIMEOUT)
