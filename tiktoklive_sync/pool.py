@@ -28,6 +28,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, Literal, TypeVar
@@ -48,7 +49,7 @@ log = logging.getLogger("tiktoklive_sync")
 DEFAULT_POOL_RATE = 5.0
 #: events waiting for the consumer before the rooms' threads wait (back-pressure, not loss)
 QUEUE_SIZE = 10_000
-#: seconds stop() leaves each thread to finish (a recording's ffmpeg is stopped within it)
+#: seconds stop() leaves the rooms' threads to finish, all together (recordings are finished within it)
 JOIN_TIMEOUT = 20.0
 _CONNECT_MODES = ("auto", "direct", "sign")
 Handler = Callable[[str, Any], object]
@@ -380,11 +381,12 @@ class LivePool:
 
     def _join(self) -> None:
         threads = [self._poller_thread, *list(self._watchers)]
+        deadline = time.monotonic() + JOIN_TIMEOUT  # for all of them together
         for thread in threads:
             if thread is not None and thread is not threading.current_thread():
-                thread.join(JOIN_TIMEOUT)
+                thread.join(max(0.0, deadline - time.monotonic()))
                 if thread.is_alive():
-                    log.warning("%s did not end within %g s", thread.name, JOIN_TIMEOUT)
+                    log.warning("%s did not end within %g s of the stop", thread.name, JOIN_TIMEOUT)
 
     def _flush_handlers(self) -> None:
         seen: set[int] = set()
