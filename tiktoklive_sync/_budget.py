@@ -31,7 +31,8 @@ class RequestBudget:
 
     Args:
         rate: tokens (requests) per second; must be positive.
-        burst: the most tokens saved up while idle (default: one second's worth, at least 1).
+        burst: the most tokens saved up while idle (default 1: requests evenly spaced, never two
+            closer than ``1 / rate`` seconds).
 
     Attributes:
         rate, burst: as given.
@@ -46,7 +47,7 @@ class RequestBudget:
         if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not rate > 0 or math.isinf(rate):
             raise ValueError(f"rate must be a positive number of requests per second, not {rate!r}")
         if burst is None:
-            burst = max(1.0, float(rate))
+            burst = 1.0
         if isinstance(burst, bool) or not isinstance(burst, (int, float)) or not burst >= 1 or math.isinf(burst):
             raise ValueError(f"burst must be a number of at least 1, not {burst!r}")
         self.rate = float(rate)
