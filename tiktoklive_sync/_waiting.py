@@ -256,9 +256,6 @@ class StatusPoller:
         except (requests.RequestException, TikTokLiveError) as exc:
             self._throttled(f"the live status of @{uid}", exc)
             return
-        except Exception:
-            log.exception("checking @%s failed", uid)
-            return
         if status.state is LiveState.BLOCKED and is_rate_limited(status.error):
             assert status.error is not None
             self._throttled(f"the live status of @{uid}", status.error)
@@ -273,7 +270,7 @@ class StatusPoller:
         rooms = [c.room_id for c in creators if c.room_id]
         try:
             alive = fetch_is_live_room_ids(self.session, *rooms)
-        except Exception as exc:
+        except (TikTokLiveError, requests.RequestException) as exc:
             if is_rate_limited(exc) or isinstance(exc, requests.RequestException):
                 self._throttled(f"check_alive for {len(rooms)} rooms", exc)
             else:  # an answer without one of the rooms: find each creator again

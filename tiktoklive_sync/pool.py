@@ -302,11 +302,14 @@ class LivePool:
         thread.start()
 
     def _poll(self) -> None:
-        try:
-            for change in self._poller.changes():
-                self._on_change(change)
-        except Exception:
-            log.exception("the pool's poller failed; no more creators will be picked up")
+        while not self._stopping:
+            try:
+                for change in self._poller.changes():
+                    self._on_change(change)
+                return
+            except Exception:  # a bug, not TikTok: log it and go on polling
+                log.exception("the pool's poller failed; polling again in a second")
+                time.sleep(1.0)
 
     def _on_change(self, change: LiveChange) -> None:
         entry = self._entries.get(change.unique_id)
