@@ -269,5 +269,4 @@ class SqlSink:
         with self.engine.begin() as connection:
             insert_ignoring_duplicates(connection, self.tables.events, events)
             insert_ignoring_duplicates(connection, self.tables.gift_streaks, streaks)
-            if client_events:
-                connection.execute(self.tables.client_events.insert(), client_events)
+            insert_ignoring_duplicates(connection, self.tables.client_events, client_events, keyed=False)
