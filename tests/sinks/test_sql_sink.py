@@ -336,3 +336,35 @@ def test_a_sink_left_open_is_written_out_when_the_interpreter_exits(sqlite_url, 
                           text=True, timeout=60, check=False)
     assert done.returncode == 0, done.stderr
     assert count(query, sqlite_url) == 100
+
+
+def test_nul_characters_which_postgresql_refuses_are_stored_as_replacement_characters(db_url, query, decode, room):
+    comment = decode(testing.chat("a\x00b", user=testing.make_user("nul\x00user", nickname="x\x00"), room_id=room))
+    with SqlSink(db_url) as sink:
+        sink("some\x00one", comment)
+    assert sink.rejected == 0
+    rows = query(db_url, "SELECT creator, unique_id FROM events")
+    assert rows == [("some\ufffdone", "nul\ufffduser")]
+    text = "json_extract(data, '$.comment')" if db_url.startswith("sqlite") else "data->>'comment'"
+    assert query(db_url, f"SELECT {text} FROM events") == [("a\ufffdb",)]
+
+
+def test_a_record_the_database_refuses_is_logged_and_set_aside_the_rest_stored(db_url, query, make_events, caplog):
+    caplog.set_level(logging.ERROR, logger="tiktoklive_sync")
+    events = make_events(10)
+    poison = events[3].user.unique_id
+    with SqlSink(db_url, batch_size=10_000, flush_interval=60) as sink:  # creates the tables
+        if db_url.startswith("sqlite"):
+            trigger = (f"CREATE TRIGGER refuse BEFORE INSERT ON events WHEN NEW.unique_id = '{poison}' "
+                       "BEGIN SELECT RAISE(ABORT, 'refused by a trigger'); END")
+            with sink.engine.begin() as connection:
+                connection.exec_driver_sql(trigger)
+        else:
+            with sink.engine.begin() as connection:
+                connection.exec_driver_sql(f"ALTER TABLE events ADD CONSTRAINT refuse CHECK (unique_id <> '{poison}')")
+        for event in events:
+            sink("someone", event)
+    refused = [e for e in events if e.user.unique_id == poison]
+    assert sink.rejected == len(refused) and sink.pending == 0
+    assert count(query, db_url) == 10 - len(refused)
+    assert "refused a record" in caplog.text and str(refused[0].msg_id) in caplog.text

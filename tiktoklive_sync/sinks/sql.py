@@ -22,7 +22,16 @@ from typing import Any
 from ..errors import SinkError
 from ..events import Event
 from ..streaks import GiftStreak
-from ._schema import Tables, client_event_row, event_row, insert_ignoring_duplicates, open_engine, streak_row
+from ._schema import (
+    Tables,
+    client_event_row,
+    event_row,
+    first_line,
+    insert_ignoring_duplicates,
+    open_engine,
+    refusal_errors,
+    streak_row,
+)
 
 __all__ = ["SqlSink"]
 
@@ -49,11 +58,13 @@ class SqlSink:
     Events go to the ``events`` table (one row per (room_id, msg_id): writing an event twice keeps
     one row), :class:`~tiktoklive_sync.GiftStreak` records to ``gift_streaks``, events without a
     msg_id (the client's ConnectEvent / DisconnectEvent) to ``client_events``, one row each; the
-    tables are created if missing (schema in the README). Calls only queue the record; a background thread
-    writes what is queued as one transaction when ``batch_size`` records are waiting, at least every
-    ``flush_interval`` seconds, at :meth:`flush` and at :meth:`close`. A failed write is logged and
-    retried (with a growing delay, at most 30 s) until it succeeds: nothing is dropped (records wait
-    in memory meanwhile). A sink still open when the interpreter exits is closed then.
+    tables are created if missing (schema in the README). Calls only queue the record; a background
+    thread writes what is queued as one transaction when ``batch_size`` records are waiting, at
+    least every ``flush_interval`` seconds, at :meth:`flush` and at :meth:`close`. A failed write is
+    logged and retried (with a growing delay, at most 30 s) until it succeeds: nothing is dropped
+    (records wait in memory meanwhile). Only a record the database refuses as data (a constraint or
+    trigger of your own, say) is set aside, logged at ERROR level with its content, so that it cannot
+    block the rest. A sink still open when the interpreter exits is closed then.
 
     Args:
         url: ``sqlite:///events.db`` (a file; ``sqlite://`` for memory) or
@@ -70,7 +81,9 @@ class SqlSink:
     Attributes:
         engine: the SQLAlchemy engine (query the tables with it).
         tables: ``tables.events``, ``tables.gift_streaks``, ``tables.client_events`` (SQLAlchemy tables).
-        written: records written so far.
+        written: records handled so far (stored, or rejected).
+        rejected: records the database refused as data (a constraint, a value it cannot hold): each is
+            logged at ERROR level with its content and not retried; 0 for everything this library makes.
     """
 
     def __init__(self, url: str = "sqlite:///events.db", *, batch_size: int = 1000, flush_interval: float = 1.0,
@@ -90,7 +103,9 @@ class SqlSink:
             self.engine.dispose()
             raise SinkError(f"cannot create the tables in {url.split('@')[-1]}: {exc}") from exc
         self.written = 0
+        self.rejected = 0
         self.last_error: BaseException | None = None
+        self._refused = refusal_errors()
         self._queue: list[tuple[str | None, Any]] = []
         self._queued = 0
         self._wake = threading.Condition()
@@ -224,6 +239,21 @@ class SqlSink:
             last_write = time.monotonic()
 
     def _write(self, batch: list[tuple[str | None, Any]]) -> None:
+        try:
+            self._insert(batch)
+        except self._refused:  # one bad record must not hold back the rest: find it
+            if len(batch) == 1:
+                raise
+            for record in batch:
+                try:
+                    self._insert([record])
+                except self._refused as exc:
+                    self.rejected += 1
+                    creator, item = record
+                    log.error("SqlSink: the database refused a record, which is not stored (%s): creator=%r %s",
+                              first_line(exc), creator, item.to_dict())
+
+    def _insert(self, batch: list[tuple[str | None, Any]]) -> None:
         events: list[dict[str, Any]] = []
         streaks: list[dict[str, Any]] = []
         client_events: list[dict[str, Any]] = []
@@ -239,5 +269,4 @@ class SqlSink:
         with self.engine.begin() as connection:
             insert_ignoring_duplicates(connection, self.tables.events, events)
             insert_ignoring_duplicates(connection, self.tables.gift_streaks, streaks)
-            if client_events:
-                connection.execute(self.tables.client_events.insert(), client_events)
+            insert_ignoring_duplicates(connection, self.tables.client_events, client_events, keyed=False)
