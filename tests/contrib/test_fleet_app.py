@@ -101,3 +101,16 @@ def test_status_prints_owners_and_leases(redis_url: str) -> None:
 def test_status_without_redis_says_so() -> None:
     done = _status("--redis", f"redis://127.0.0.1:{free_port()}/0")
     assert done.returncode == 1 and "cannot read the fleet's state" in done.stderr
+
+
+def test_max_rps_gives_every_session_a_request_budget_and_polls_keep_theirs() -> None:
+    _, fleet = make_app({"TIKTOKLIVE_FLEET_MAX_RPS": "2.5", "TIKTOKLIVE_FLEET_CREATORS": "alice"})
+    session = fleet.poll_session()
+    try:
+        assert session.budget is not None and fleet.poll_session() is session
+    finally:
+        session.close()
+    with pytest.raises(ValueError, match="MAX_RPS and"):
+        make_app({"TIKTOKLIVE_FLEET_MAX_RPS": "2", "TIKTOKLIVE_FLEET_SESSION": "tiktoklive_sync:Session"})
+    with pytest.raises(ValueError, match="MAX_RPS must be a number"):
+        make_app({"TIKTOKLIVE_FLEET_MAX_RPS": "fast"})

@@ -13,6 +13,7 @@ variable                             meaning                                    
 ``TIKTOKLIVE_FLEET_CHECKPOINT``      seconds between checkpoints                  5
 ``TIKTOKLIVE_FLEET_CONNECT``         LiveClient connect mode                      ``auto``
 ``TIKTOKLIVE_FLEET_SESSION``         ``module:callable`` returning a Session      ``tiktoklive_sync.Session``
+``TIKTOKLIVE_FLEET_MAX_RPS``         requests per second of each Session          no budget
 ``TIKTOKLIVE_FLEET_KEY_PREFIX``      prefix of the Redis keys                     ``tiktoklive``
 ==================================== ============================================ ==============================
 """
@@ -26,6 +27,8 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from celery import Celery
+
+import tiktoklive_sync as tls
 
 from ._tasks import Fleet, register
 
@@ -51,9 +54,14 @@ def make_app(env: Mapping[str, str] | None = None) -> tuple[Celery, Fleet]:
     app = Celery("tiktoklive_sync_fleet", broker=broker)
     options: dict[str, Any] = {"checkpoint_interval": _seconds(get("CHECKPOINT", "5"), "CHECKPOINT"),
                                "connect": get("CONNECT", "auto"), "key_prefix": get("KEY_PREFIX", "tiktoklive")}
-    factory = get("SESSION")
+    factory, rate = get("SESSION"), get("MAX_RPS")
+    if factory and rate:
+        raise ValueError(f"{ENV_PREFIX}MAX_RPS and {ENV_PREFIX}SESSION: give the budget in the SESSION callable")
     if factory:
         options["session_factory"] = _load_callable(factory)
+    elif rate:
+        budget = _seconds(rate, "MAX_RPS")
+        options["session_factory"] = lambda: tls.Session(max_requests_per_second=budget)
     fleet = register(
         app, [c for c in re.split(r"[\s,]+", get("CREATORS")) if c],
         sink_url=get("SINK", "sqlite:///tiktoklive_events.db"), record_dir=get("RECORD_DIR") or None,
@@ -67,7 +75,7 @@ def _seconds(text: str, name: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise ValueError(f"{ENV_PREFIX}{name} must be a number of seconds, not {text!r}") from None
+        raise ValueError(f"{ENV_PREFIX}{name} must be a number, not {text!r}") from None
     if not value > 0:
         raise ValueError(f"{ENV_PREFIX}{name} must be positive, not {text!r}")
     return value

@@ -57,6 +57,7 @@ class Fleet:
     poll_creators: Any = None
     watch_live: Any = None
     _redis: Any = field(default=None, repr=False)
+    _poll_session: Any = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def redis(self) -> Any:
@@ -70,6 +71,13 @@ class Fleet:
                     health_check_interval=10, retry=Retry(NoBackoff(), 1),
                 )
             return self._redis
+
+    def poll_session(self) -> Any:
+        """This process's Session for polls, kept between polls (so a request budget it has holds across them)."""
+        with self._lock:
+            if self._poll_session is None:
+                self._poll_session = self.config.session_factory()
+            return self._poll_session
 
     def dispatch(self, unique_id: str, room_id: int) -> None:
         """Queue ``watch_live`` for this live with the configured sink and record dir."""
@@ -125,8 +133,7 @@ def _define_tasks(fleet: Fleet, prefix: str) -> None:
     @app.task(name=f"{prefix}.poll_creators", ignore_result=True)
     def poll_creators() -> dict[str, Any]:
         """Dispatch a watcher for every configured creator who is live and not owned."""
-        with config.session_factory() as session:
-            return poll_once(config, fleet.redis(), session, fleet.dispatch)
+        return poll_once(config, fleet.redis(), fleet.poll_session(), fleet.dispatch)
 
     @app.task(name=f"{prefix}.watch_live", bind=True, ignore_result=True, acks_late=True,
               reject_on_worker_lost=True, time_limit=None, soft_time_limit=None)
