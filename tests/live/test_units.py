@@ -15,7 +15,7 @@ from tiktoklive_sync import (
     WebsocketURLMissingError,
 )
 from tiktoklive_sync.live._connection import PushConnectionClosed, WebSocketHandshakeRefused
-from tiktoklive_sync.live._dedupe import RecentIds
+from tiktoklive_sync.live._protocol import RecentIds
 from tiktoklive_sync.live._settings import LiveSettings, is_transient
 
 

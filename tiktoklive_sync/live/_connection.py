@@ -27,13 +27,9 @@ from urllib.parse import unquote, urlsplit
 
 import websocket
 
-from ..errors import WebcastBlocked200Error
-from ..proto.envelope_pb2 import (
-    HeartBeatMessage,
-    ProtoMessageFetchResult,
-    WebcastImEnterRoomMessage,
-    WebcastPushFrame,
-)
+from ..errors import FrameDecodeError, WebcastBlocked200Error
+from ..proto.envelope_pb2 import ProtoMessageFetchResult, WebcastPushFrame
+from ._protocol import build_ack, build_enter_room, build_heartbeat, parse_frame
 from ._urls import ping_interval_from
 from ._wsreader import BoundedWebSocket
 
@@ -165,12 +161,6 @@ def proxy_options(proxy: str | None) -> dict[str, object]:
 # -- the connection ------------------------------------------------------------------------------
 
 
-def _frame(payload_type: str, payload: bytes, *, log_id: int = 0) -> bytes:
-    return WebcastPushFrame(
-        payload_type=payload_type, payload_encoding="pb", payload=payload, log_id=log_id
-    ).SerializeToString()
-
-
 class PushConnection:
     """One WebSocket to the push server. ``send_*`` may be called from another thread than ``recv``.
 
@@ -264,11 +254,8 @@ class PushConnection:
         Raises:
             PushConnectionClosed: the socket is gone.
         """
-        message = WebcastImEnterRoomMessage(
-            room_id=self.room_id, live_id=12, identity="audience", cursor=cursor, filter_welcome_msg="0"
-        )
         self._hb_seq = 0
-        self._send(_frame("im_enter_room", message.SerializeToString()))
+        self._send(build_enter_room(self.room_id, cursor))
 
     def send_heartbeat(self) -> int:
         """Send one heartbeat frame.
@@ -279,8 +266,7 @@ class PushConnection:
             PushConnectionClosed: the socket is gone.
         """
         self._hb_seq += 1
-        message = HeartBeatMessage(room_id=self.room_id, send_packet_seq_id=self._hb_seq)
-        self._send(_frame("hb", message.SerializeToString()))
+        self._send(build_heartbeat(self.room_id, self._hb_seq))
         return self._hb_seq
 
     def send_ack(self, log_id: int, internal_ext: str) -> None:
@@ -289,7 +275,7 @@ class PushConnection:
         Raises:
             PushConnectionClosed: the socket is gone.
         """
-        self._send(_frame("ack", (internal_ext or "-").encode("utf-8"), log_id=log_id))
+        self._send(build_ack(log_id, internal_ext))
 
     # -- inbound ------------------------------------------------------------------------------
 
@@ -318,13 +304,11 @@ class PushConnection:
         if opcode != websocket.ABNF.OPCODE_BINARY:
             log.debug("ignoring a non-binary WebSocket message (opcode %s)", opcode)
             return None
-        frame = WebcastPushFrame()
         try:
-            frame.ParseFromString(data)
-        except Exception as exc:  # protobuf raises DecodeError (and RuntimeWarning-ish errors on junk)
+            return parse_frame(data)
+        except FrameDecodeError as exc:
             log.warning("skipping a frame that is not a push frame (%d bytes): %s", len(data), exc)
             return None
-        return frame
 
     def close(self) -> None:
         """Close the socket (politely if possible). Safe to call twice or on a broken socket."""

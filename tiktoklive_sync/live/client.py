@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Generator, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from dataclasses import replace
 from types import TracebackType
 from typing import Any, Literal, TypeVar
@@ -37,16 +37,16 @@ from ..errors import UserOfflineError
 from ..events._base import Event
 from ..events._lifecycle import ConnectEvent, DisconnectEvent, LiveStats
 from ..events._room import LiveEndEvent
-from ..proto.envelope_pb2 import ProtoMessageFetchResult, WebcastPushFrame
+from ..proto.envelope_pb2 import WebcastPushFrame
 from ..routes._common import check_room_id, normalize_unique_id
 from ..routes.is_live import fetch_is_live
 from ..routes.room_id import fetch_room_id
 from ._checkpoint import CHECKPOINT_IDS, LiveCheckpoint
 from ._connection import PushConnection, PushConnectionClosed
 from ._connector import Connector, LiveConnection, Stopped
-from ._decode import decode_message, unpack_fetch_result
-from ._dedupe import RecentIds
+from ._decode import batch_events
 from ._handlers import Handlers
+from ._protocol import Batch, RecentIds, unpack_batch
 from ._settings import LiveSettings
 
 __all__ = ["LiveClient", "CONNECT_MODES"]
@@ -284,8 +284,9 @@ class LiveClient(Handlers):
             first = conn.target.first_batch
             ended = False
             if first is not None and self.settings.process_first_batch:
-                self._remember(first)
-                ended = yield from self._deliver(self._batch_events(first))
+                batch = Batch.from_result(first)
+                self._remember(batch)
+                ended = yield from self._deliver(batch_events(batch, seen=self._seen, stats=self.stats))
             outcome: str | PushConnectionClosed = "live ended" if ended else (yield from self._pump(conn))
             self._close_connection()
             if isinstance(outcome, PushConnectionClosed):
@@ -323,7 +324,7 @@ class LiveClient(Handlers):
                 return "live ended"
             last = time.monotonic()
 
-    def _deliver(self, events: list[Event]) -> Generator[Event, None, bool]:
+    def _deliver(self, events: Iterable[Event]) -> Generator[Event, None, bool]:
         """Yield ``events``; return True if one of them ended the live."""
         for event in events:
             yield self._count(event)
@@ -337,16 +338,16 @@ class LiveClient(Handlers):
         self.stats.events += 1
         return event
 
-    def _handle_frame(self, conn: PushConnection, frame: WebcastPushFrame) -> list[Event]:
+    def _handle_frame(self, conn: PushConnection, frame: WebcastPushFrame) -> Iterator[Event]:
         if frame.payload_type != "msg":
             log.debug("ignoring a %r frame", frame.payload_type)
-            return []
+            return iter(())
         try:
-            batch = unpack_fetch_result(frame)
+            batch = unpack_batch(frame)
         except Exception as exc:
             self.stats.undecodable += 1
             log.warning("skipping a frame that did not decode: %s", exc)
-            return []
+            return iter(())
         if batch.need_ack:
             try:
                 conn.send_ack(frame.log_id, batch.internal_ext)
@@ -354,32 +355,13 @@ class LiveClient(Handlers):
             except PushConnectionClosed as exc:
                 log.debug("could not ack frame %d: %s", frame.log_id, exc)
         self._remember(batch)
-        return self._batch_events(batch)
+        return batch_events(batch, seen=self._seen, stats=self.stats)
 
-    def _remember(self, batch: ProtoMessageFetchResult) -> None:
+    def _remember(self, batch: Batch) -> None:
         if batch.cursor:
             self._cursor = batch.cursor
         if batch.internal_ext:
             self._internal_ext = batch.internal_ext
-
-    def _batch_events(self, batch: ProtoMessageFetchResult) -> list[Event]:
-        out: list[Event] = []
-        for message in batch.messages:
-            key = message.msg_id
-            if key and self._seen.check_and_add(key):
-                self.stats.duplicates += 1
-                continue
-            try:
-                event = decode_message(message.method, message.payload)
-            except Exception as exc:
-                self.stats.undecodable += 1
-                log.warning("skipping a %s message that did not decode: %s", message.method or "?", exc)
-                continue
-            if not key and event.msg_id and self._seen.check_and_add(event.msg_id):
-                self.stats.duplicates += 1
-                continue
-            out.append(event)
-        return out
 
     # -- connecting -------------------------------------------------------------------------------
 
