@@ -3,7 +3,7 @@
 The check reads the package's sources: constructing one of the envelope's protobuf types
 (``WebcastPushFrame(...)``, ``HeartBeatMessage(...)``, ...) or parsing one (``X.FromString``,
 ``X().ParseFromString``) anywhere else fails. Type annotations and docstrings that merely name
-the types are fine.
+the types are fine. Also: nothing uses websocket-client's private modules.
 """
 
 from __future__ import annotations
@@ -76,3 +76,8 @@ def test_the_check_would_see_a_frame_built_elsewhere(tmp_path: Path) -> None:
 
 def test_the_protocol_module_does_build_and_parse_them() -> None:
     assert any(BUILDS_OR_PARSES.search(code) for _, code in _code_lines(PROTOCOL))
+
+
+def test_nothing_imports_websocket_clients_private_modules() -> None:
+    private = re.compile(r"^\s*(?:from|import)\s+websocket\._|\bwebsocket\._[a-z]")
+    assert _offenders(private, ()) == []

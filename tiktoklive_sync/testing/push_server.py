@@ -22,7 +22,7 @@ import itertools
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from http import HTTPStatus
 from urllib.parse import parse_qs, urlsplit
@@ -30,6 +30,7 @@ from urllib.parse import parse_qs, urlsplit
 from google.protobuf.message import DecodeError
 from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
+from websockets.typing import Subprotocol
 from websockets.sync.server import ServerConnection, serve
 
 from ..proto.common_pb2 import CommonOnly
@@ -64,6 +65,11 @@ class _Conn:
     next_batch: int
     entered: bool = False
     silent: bool = False
+
+
+def _echo_protocol_if_offered(_connection: ServerConnection, offered: Sequence[str]) -> Subprotocol | None:
+    """Echo ``echo-protocol`` when the client asks for it (the signed path); the direct path asks for none."""
+    return Subprotocol("echo-protocol") if "echo-protocol" in offered else None
 
 
 class PushServer(PushFaults):
@@ -113,7 +119,7 @@ class PushServer(PushFaults):
     def _serve(self, port: int) -> None:
         """Listen on ``port`` (0: a free one) and serve on a new thread."""
         self._server = serve(
-            self._handle, self._host, port, subprotocols=["echo-protocol"],  # type: ignore[list-item]
+            self._handle, self._host, port, select_subprotocol=_echo_protocol_if_offered,
             process_request=self._process_request, process_response=self._process_response,
             compression=None, ping_interval=None, max_size=2**20, close_timeout=1,
         )
@@ -309,7 +315,7 @@ class PushServer(PushFaults):
             response.headers["Handshake-Msg"] = "DEVICE_BLOCKED"
         elif mode == "direct" and "ttwid=" not in headers.get("cookie", ""):
             response = connection.respond(HTTPStatus.UNAUTHORIZED, "no ttwid cookie\n")
-        elif "echo-protocol" not in headers.get("sec-websocket-protocol", ""):
+        elif mode == "sign" and "echo-protocol" not in headers.get("sec-websocket-protocol", ""):
             response = connection.respond(HTTPStatus.BAD_REQUEST, "subprotocol echo-protocol expected\n")
         status = response.status_code if response is not None else 101
         with self._lock:
