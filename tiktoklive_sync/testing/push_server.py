@@ -30,8 +30,8 @@ from urllib.parse import parse_qs, urlsplit
 from google.protobuf.message import DecodeError
 from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
-from websockets.typing import Subprotocol
 from websockets.sync.server import ServerConnection, serve
+from websockets.typing import Subprotocol
 
 from ..proto.common_pb2 import CommonOnly
 from ..proto.envelope_pb2 import (
