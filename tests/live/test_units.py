@@ -63,6 +63,27 @@ def test_settings_refuse_bad_values(options):
         LiveSettings(**options)
 
 
+@pytest.mark.parametrize(
+    "name, value",
+    [
+        ("stale_timeout", float("nan")),
+        ("heartbeat_interval", float("inf")),
+        ("connect_timeout", float("inf")),
+        ("backoff_max", float("nan")),
+        ("backoff_initial", float("-inf")),
+        ("default_heartbeat", True),
+        ("stale_timeout", 10**9),
+        ("connect_attempts", True),
+        ("max_messages_per_frame", 0),
+    ],
+)
+def test_settings_refuse_non_finite_and_out_of_range_numbers_naming_the_field(name, value):
+    with pytest.raises(ValueError, match=f"LiveSettings.{name}"):
+        LiveSettings(**{name: value})
+    with pytest.raises(ValueError, match=name):
+        tls.LiveClient(room_id=7, **{name: value})
+
+
 def test_settings_defaults_follow_the_protocol():
     s = LiveSettings()
     assert s.heartbeat_interval is None  # the server's ping-interval decides

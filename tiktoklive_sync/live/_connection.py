@@ -54,6 +54,8 @@ SUBPROTOCOL = "echo-protocol"
 #: read and thrown away piece by piece, never held in memory
 MAX_FRAME_BYTES = 8 * 1024 * 1024
 _READ_SIZE = 256 * 1024
+#: control frames (pings, pongs) in a row, with no push frame between, that end the connection as abusive
+MAX_CONTROL_RUN = 1_000
 OP_CONT, OP_TEXT, OP_BINARY, OP_CLOSE, OP_PING, OP_PONG = 0x0, 0x1, 0x2, 0x8, 0x9, 0xA
 
 
@@ -334,7 +336,8 @@ class PushConnection:
         """Wait until ``deadline`` (``time.monotonic()``) for the next binary message that parses.
 
         Pings, pongs, text, oversized messages and junk are skipped (and logged): only a push frame
-        comes out, so a caller's idea of "traffic" is never fooled by them.
+        comes out, so a caller's idea of "traffic" is never fooled by them. More than
+        ``MAX_CONTROL_RUN`` pings in a row (a ping storm) end the connection.
 
         Returns:
             the parsed frame, or None if none arrived by ``deadline``.
@@ -344,6 +347,7 @@ class PushConnection:
         reader = self._reader
         if reader is None:
             raise PushConnectionError(None, "not connected")
+        controls = 0
         while True:
             message = reader.read(deadline)
             if reader.dropped:
@@ -360,9 +364,13 @@ class PushConnection:
             elif opcode == OP_CLOSE:
                 code, reason = _close_details(data)
                 raise PushConnectionError(code, reason or "closed by the server", clean=True)
-            elif opcode == OP_PING:
-                self._pong(data)
-            elif opcode != OP_PONG:
+            elif opcode in (OP_PING, OP_PONG):
+                controls += 1
+                if controls > MAX_CONTROL_RUN:
+                    raise PushConnectionError(None, f"protocol abuse: over {MAX_CONTROL_RUN} pings in a row")
+                if opcode == OP_PING:
+                    self._pong(data)
+            else:
                 log.debug("ignoring a non-binary WebSocket message (opcode %s)", opcode)
             if time.monotonic() >= deadline:  # a storm of pings or junk does not hold the caller
                 return None
