@@ -266,7 +266,8 @@ def test_a_connection_without_push_frames_is_replaced_within_stale_timeout(fake,
     finally:
         server.close()
     kinds = [type(e).__name__ for _, e in timeline]
-    assert kinds == ["ConnectEvent", "DisconnectEvent", "ConnectEvent", "CommentEvent", "LiveEndEvent", "DisconnectEvent"]
+    assert kinds == ["ConnectEvent", "DisconnectEvent", "ConnectEvent", "CommentEvent", "LiveEndEvent",
+                     "DisconnectEvent"]
     (connected, _), (dropped, disconnect) = timeline[0], timeline[1]
     assert disconnect.reconnecting
     assert dropped - connected < stale + 1.5, f"replaced after {dropped - connected:.1f} s (was: never)"
