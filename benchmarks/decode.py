@@ -20,7 +20,7 @@ Then the leak check: resident memory (VmRSS from /proc/self/status) after 10k de
 and after 1M (looping over the corpus, reading fields, dropping the events); the goal is less
 than +20 MB between the two.
 
-Run: ``python benchmarks/decode.py [--rounds 5] [--leak-events 1000000] [--frames-bin PATH]``
+Run: ``python benchmarks/decode.py [--rounds 5] [--leak-events 1000000] [--frames-bin PATH | --shared DIR]``
 """
 
 from __future__ import annotations
@@ -221,9 +221,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--leak-events", type=int, default=1_000_000)
     parser.add_argument("--frames-bin", type=Path, default=None,
                         help="a frames.bin to decode (default: the corpus benchmarks/make_corpus.py writes)")
+    parser.add_argument("--shared", type=Path, default=None,
+                        help="a shared folder: decode its bench/frames.bin")
     args = parser.parse_args(argv)
 
-    frames = load_frames(args.frames_bin or ensure_corpus())
+    chosen = args.frames_bin or (args.shared / "bench" / "frames.bin" if args.shared else None)
+    frames = load_frames(chosen or ensure_corpus())
     messages = ours_only(frames)
     assert messages == floor_only(frames), "decode_frame and the floor disagree on the message count"
     print(f"corpus: {len(frames)} frames, {messages} messages; Python {sys.version.split()[0]}, "

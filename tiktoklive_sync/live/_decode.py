@@ -141,9 +141,10 @@ def batch_events(
         stats: counters to update (``duplicates``, ``undecodable``), or None.
     """
     table = _TABLE
+    repeat = seen.check_and_add if seen is not None else None
     for message in batch.messages():
-        key = message.msg_id
-        if key and seen is not None and seen.check_and_add(key):
+        key = message.msg_id if repeat is not None else 0
+        if key and repeat is not None and repeat(key):
             if stats is not None:
                 stats.duplicates += 1
             continue
@@ -158,9 +159,9 @@ def batch_events(
                 if stats is not None:
                     stats.undecodable += 1
                 log.warning("skipped a %s message that did not decode (msg_id %d): its payload did not parse: %s",
-                            method or "?", key, exc)
+                            method or "?", message.msg_id, exc)
                 continue
-        if not key and seen is not None and event.msg_id and seen.check_and_add(event.msg_id):
+        if repeat is not None and not key and event.msg_id and repeat(event.msg_id):
             if stats is not None:
                 stats.duplicates += 1
             continue
@@ -207,4 +208,4 @@ def decode_frame(
     if frame.payload_type != "msg":
         log.debug("ignoring a %r frame", frame.payload_type)
         return []
-    return list(batch_events(unpack_batch(frame, max_inflated_size=max_inflated_size, max_messages=max_messages)))
+    return [*batch_events(unpack_batch(frame, max_inflated_size=max_inflated_size, max_messages=max_messages))]

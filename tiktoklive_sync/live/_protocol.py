@@ -87,7 +87,9 @@ MAX_GZIP_MEMBERS = 64
 #: the most messages taken from one frame (real batches hold a few dozen); the rest are skipped
 MAX_MESSAGES_PER_FRAME = 10_000
 GZIP_MAGIC = b"\x1f\x8b\x08"
-_FIRST_STEP = 4096  # input bytes fed to the inflater at first; doubles per step within a member
+#: payloads up to this size are parsed whole by protobuf (at most ~128k messages: cheap); larger ones lazily
+_EAGER_PARSE_BYTES = 256 * 1024
+_FIRST_STEP = 64 * 1024  # input bytes fed to the inflater at first; doubles per step within a member
 _MAX_STEP = 1 << 20
 
 
@@ -324,20 +326,34 @@ class Batch:
         max_messages: how many of them :meth:`messages` yields at most.
     """
 
-    __slots__ = ("cursor", "internal_ext", "need_ack", "fetch_interval", "now", "count", "max_messages", "broken",
-                 "_items", "_raw")
+    __slots__ = ("count", "max_messages", "broken", "_result", "_raw")
 
     def __init__(self, result: Any, *, max_messages: int = MAX_MESSAGES_PER_FRAME, raw: bool) -> None:
-        self.cursor: str = result.cursor
-        self.internal_ext: str = result.internal_ext
-        self.need_ack: bool = result.need_ack
-        self.fetch_interval: int = result.fetch_interval
-        self.now: int = result.now
-        self._items = result.messages
+        self._result = result
         self._raw = raw
-        self.count = len(self._items)
+        self.count: int = len(result.messages)
         self.max_messages = max_messages
         self.broken = 0  # message envelopes met so far that did not parse (skipped by messages())
+
+    @property
+    def cursor(self) -> str:
+        return str(self._result.cursor)
+
+    @property
+    def internal_ext(self) -> str:
+        return str(self._result.internal_ext)
+
+    @property
+    def need_ack(self) -> bool:
+        return bool(self._result.need_ack)
+
+    @property
+    def fetch_interval(self) -> int:
+        return int(self._result.fetch_interval)
+
+    @property
+    def now(self) -> int:
+        return int(self._result.now)
 
     @classmethod
     def from_result(cls, result: ProtoMessageFetchResult, *, max_messages: int = MAX_MESSAGES_PER_FRAME) -> Batch:
@@ -354,7 +370,9 @@ class Batch:
 
         A message envelope that does not parse is skipped and counted in :attr:`broken`.
         """
-        items = islice(self._items, self.max_messages)
+        items = self._result.messages
+        if self.count > self.max_messages:
+            items = islice(items, self.max_messages)
         if not self._raw:
             yield from items
             return
@@ -373,21 +391,27 @@ def unpack_batch(
     frame: WebcastPushFrame, *, max_inflated_size: int = DEFAULT_MAX_INFLATED_SIZE,
     max_messages: int = MAX_MESSAGES_PER_FRAME,
 ) -> Batch:
-    """Return the batch a ``"msg"`` frame carries, its messages left unparsed until iterated.
+    """Return the batch a ``"msg"`` frame carries; a large one keeps its messages unparsed until iterated.
+
+    A payload of up to 256 KiB (every real batch) is parsed whole by protobuf; a larger one (at most
+    ``max_inflated_size``) is parsed as a list of raw message envelopes, each parsed when
+    :meth:`Batch.messages` reaches it, so a hostile frame of millions of tiny messages costs a
+    pointer per message, not an object.
 
     Raises:
         FrameDecodeError: the payload is empty, corrupt, too large, or not a fetch result.
         ValueError: not a ``"msg"`` frame, or a bad limit.
     """
     payload = frame_payload(frame, limit=max_inflated_size)
+    eager = len(payload) <= _EAGER_PARSE_BYTES  # a real batch: protobuf's own parse is the fastest
     try:
-        result = _RawFetchResult.FromString(payload)
+        result = (ProtoMessageFetchResult if eager else _RawFetchResult).FromString(payload)
     except DecodeError as exc:
         raise FrameDecodeError(
             f"A msg frame's payload ({len(payload)} bytes after decompression) is not a "
             f"ProtoMessageFetchResult: {exc}."
         ) from exc
-    return Batch(result, max_messages=max_messages, raw=True)
+    return Batch(result, max_messages=max_messages, raw=not eager)
 
 
 def unpack_fetch_result(
