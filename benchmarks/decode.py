@@ -176,16 +176,20 @@ def tiktoklive_path() -> tuple[Callable[[list[bytes]], int] | None, str]:
 
 
 def measure(paths: dict[str, Callable[[list[bytes]], int]], frames: list[bytes], rounds: int) -> dict[str, list[float]]:
-    """Seconds per pass for each path, ``rounds`` times, rotating the order every round."""
+    """CPU seconds per pass for each path, ``rounds`` times, rotating the order every round.
+
+    CPU time of this process (``time.process_time``), not wall time: on a shared machine a neighbour's
+    time slices would otherwise land on whichever path happened to be running.
+    """
     times: dict[str, list[float]] = {name: [] for name in paths}
     names = list(paths)
     for round_no in range(rounds):
         order = names[round_no % len(names) :] + names[: round_no % len(names)]
         for name in order:
             gc.collect()
-            start = time.perf_counter()
+            start = time.process_time()
             paths[name](frames)
-            times[name].append(time.perf_counter() - start)
+            times[name].append(time.process_time() - start)
     return times
 
 
