@@ -166,11 +166,11 @@ def batch_events(
                 stats.duplicates += 1
             continue
         yield event
-    if batch.broken:
+    if batch.broken:  # known only now: a large batch's envelopes are parsed as they are reached
         if stats is not None:
             stats.undecodable += batch.broken
         log.warning("skipped %d message envelopes of a frame that did not parse", batch.broken)
-    if batch.skipped:
+    if batch.count > batch.max_messages:
         if stats is not None:
             stats.undecodable += batch.skipped
         log.warning("skipped %d messages of a frame beyond the cap of %d messages per frame (%d in the frame)",

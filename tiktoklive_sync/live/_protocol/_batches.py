@@ -99,19 +99,19 @@ class Batch:
         """Messages beyond ``max_messages``, which :meth:`messages` does not yield."""
         return max(0, self.count - self.max_messages)
 
-    def messages(self) -> Iterator[BaseProtoMessage]:
-        """Yield the batch's messages in order, parsing each only when it is reached.
+    def messages(self) -> Iterable[BaseProtoMessage]:
+        """The batch's messages in order, at most ``max_messages``; a large batch parses each when reached.
 
         A message envelope that does not parse is skipped and counted in :attr:`broken`.
         """
         items = self._result.messages
         if self.count > self.max_messages:
             items = islice(items, self.max_messages)
-        if not self._raw:
-            yield from items
-            return
+        return self._parsed(items) if self._raw else items
+
+    def _parsed(self, raw_items: Iterable[bytes]) -> Iterator[BaseProtoMessage]:
         parse = BaseProtoMessage.FromString
-        for raw in items:
+        for raw in raw_items:
             try:
                 yield parse(raw)
             except DecodeError:
