@@ -40,8 +40,6 @@ import tiktoklive_sync as tls
 from tiktoklive_sync.events._methods import known_methods
 from tiktoklive_sync.proto.envelope_pb2 import ProtoMessageFetchResult, WebcastPushFrame
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from make_corpus import ensure_corpus  # noqa: E402  (a sibling script, not a package)
 
 GZIP_MAGIC = b"\x1f\x8b\x08"
 USER_EVENTS = (tls.LikeEvent, tls.MemberEvent, tls.SocialEvent)
@@ -230,7 +228,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     chosen = args.frames_bin or (args.shared / "bench" / "frames.bin" if args.shared else None)
-    frames = load_frames(chosen or ensure_corpus())
+    if chosen is None:
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from make_corpus import ensure_corpus  # a sibling script, not a package
+
+        chosen = ensure_corpus()
+    frames = load_frames(chosen)
     messages = ours_only(frames)
     assert messages == floor_only(frames), "decode_frame and the floor disagree on the message count"
     print(f"corpus: {len(frames)} frames, {messages} messages; Python {sys.version.split()[0]}, "

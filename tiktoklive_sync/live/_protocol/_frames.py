@@ -152,7 +152,7 @@ def inflate(data: bytes, *, limit: int = DEFAULT_MAX_INFLATED_SIZE, max_members:
         FrameDecodeError: corrupt or truncated gzip, more than ``limit`` bytes out (a gzip bomb), or
             more than ``max_members`` members.
     """
-    view = memoryview(data)
+    view = memoryview(data) if len(data) > _FIRST_STEP else data  # a small payload is fed whole, uncopied
     total = len(view)
     out = bytearray()
     pos = 0
@@ -199,7 +199,7 @@ def frame_payload(frame: WebcastPushFrame, *, limit: int = DEFAULT_MAX_INFLATED_
     """
     if frame.payload_type != "msg":
         raise ValueError(f"only 'msg' frames carry messages; this one is {frame.payload_type!r}")
-    if isinstance(limit, bool) or not isinstance(limit, int) or limit <= 0:
+    if type(limit) is not int or limit <= 0:  # noqa: E721  (a bool is not a size)
         raise ValueError(f"max_inflated_size must be a positive whole number, not {limit!r}")
     payload = frame.payload
     if not payload:
