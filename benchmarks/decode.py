@@ -40,7 +40,6 @@ import tiktoklive_sync as tls
 from tiktoklive_sync.events._methods import known_methods
 from tiktoklive_sync.proto.envelope_pb2 import ProtoMessageFetchResult, WebcastPushFrame
 
-
 GZIP_MAGIC = b"\x1f\x8b\x08"
 USER_EVENTS = (tls.LikeEvent, tls.MemberEvent, tls.SocialEvent)
 USER_METHODS = {"WebcastLikeMessage", "WebcastMemberMessage", "WebcastSocialMessage"}
