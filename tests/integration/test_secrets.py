@@ -95,7 +95,7 @@ def _watch_with_faults(fake: FakeTikTok, session: tls.Session) -> list[str]:
     with tls.LiveClient("someone", session=session, **FAST) as client:
         run = Collector(client)
         assert run.wait_for(lambda: run.of(CommentEvent))
-        shown = [repr(client), repr(client.settings), repr(client._live), repr(client._live.conn.target)]
+        shown = [repr(client), repr(client.settings), repr(client._conn), repr(client._conn.target)]
         fake.drop_connections()
         fake.push_raw(room_id, garbage_frame())
         fake.push(room_id, chat("again"))
