@@ -22,7 +22,7 @@ _NAMES = "|".join(FRAME_TYPES)
 #: construction (``Type(`` / ``pb2.Type(``) or parsing (``Type.FromString`` / ``Type().ParseFromString``)
 BUILDS_OR_PARSES = re.compile(rf"\b(?:{_NAMES})\s*\(|\b(?:{_NAMES})\s*\.\s*(?:FromString|ParseFromString)\b")
 PROTOCOL = PACKAGE / "live" / "_protocol"
-#: FakeTikTok's push side still builds its frames itself; it moves onto live/_protocol.py next
+#: FakeTikTok's push side still builds its frames itself; it moves onto live/_protocol next
 STILL_ALLOWED = (PACKAGE / "testing",)
 GENERATED = PACKAGE / "proto"
 _STRINGS = re.compile(r'"[^"]*"|\'[^\']*\'')
