@@ -31,6 +31,7 @@ requests expect. Everything that is about TikTok's answer is a ``TikTokLiveError
     │   └── WebsocketURLMissingError      ... it names no push server
     ├── FrameDecodeError                  a WebSocket frame / message payload did not decode
     ├── PushConnectionError               (also a requests.ConnectionError) the push socket failed or closed
+    ├── SinkError                         a sink cannot open or write its file / database
     └── RecordingError                    recording could not start or failed
         ├── DuplicateDownloadError        a recording to the same file is already running
         ├── FFmpegNotFoundError           no ffmpeg binary could be found
@@ -76,6 +77,7 @@ __all__ = [
     "FrameDecodeError",
     "PushConnectionError",
     "WebSocketRefusedError",
+    "SinkError",
     "RecordingError",
     "DuplicateDownloadError",
     "FFmpegNotFoundError",
@@ -362,6 +364,14 @@ class PushConnectionError(TikTokLiveError, requests.ConnectionError, ConnectionE
     def normal(self) -> bool:
         """True for a clean close with code 1000, 1001 or none (PROTOCOL.md 4.1 step 9)."""
         return self.clean and (self.code is None or self.code in (1000, 1001))
+
+class SinkError(TikTokLiveError):
+    """A sink (``tiktoklive_sync.sinks``) cannot open, reach or write its file or database.
+
+    Raised at construction for a URL that is invalid or unreachable (and for a missing extra), so a
+    bad configuration fails at start, not at the first event; and by ``flush()`` / ``close()`` when
+    rows could not be written in time (they stay queued, nothing is dropped silently).
+    """
 
 
 class RecordingError(TikTokLiveError):
