@@ -11,7 +11,7 @@ import requests
 
 from tiktoklive_sync.proto.envelope_pb2 import ProtoMessageFetchResult
 from tiktoklive_sync.testing import FakeTikTok, pages
-from tiktoklive_sync.testing.faults import FaultBook, malform, parse_route
+from tiktoklive_sync.testing._faults import FaultBook, malform, parse_route
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from google.protobuf.message import DecodeError, Message
 from ..proto import common_pb2
 from ..proto.envelope_pb2 import BaseProtoMessage, ProtoMessageFetchResult, WebcastPushFrame
 
-__all__ = ["fetch_result", "fresh_msg_id", "message", "push_frame", "stamp"]
+__all__ = ["fetch_result", "fresh_msg_id", "message", "push_frame", "rewrite_common", "stamp"]
 
 #: msg_ids handed out here (the fake push server uses 7.4e18 and up, so they never collide)
 _MSG_IDS = itertools.count(7_300_000_000_000_000_001)
@@ -49,20 +49,102 @@ def message(method: str, payload: bytes | Message, *, msg_id: int | None = None)
 def stamp(msg: BaseProtoMessage, *, room_id: int | None = None, msg_id: int | None = None) -> BaseProtoMessage:
     """Return a copy of ``msg`` whose header carries ``room_id`` / ``msg_id`` (given ones only).
 
-    Works for any method: the new values are appended as a second field 1, which protobuf's
-    merge rule folds into the existing common header.
+    Works for any method: the common header (field 1) is rewritten in place, so the payload keeps
+    exactly one header, as every message TikTok sends does.
     """
-    patch = common_pb2.CommonOnly()
-    if room_id is not None:
-        patch.common.room_id = room_id
-    if msg_id is not None:
-        patch.common.msg_id = msg_id
     out = BaseProtoMessage()
     out.CopyFrom(msg)
-    out.payload = msg.payload + patch.SerializeToString()
+    out.payload = rewrite_common(msg.payload, room_id=room_id, msg_id=msg_id)
     if msg_id is not None:
         out.msg_id = msg_id
     return out
+
+
+def rewrite_common(payload: bytes, *, room_id: int | None = None, msg_id: int | None = None) -> bytes:
+    """Return ``payload`` (any webcast message) with ``room_id`` / ``msg_id`` set in its common header.
+
+    The header (field 1) is rewritten where it stands; every other field keeps its bytes. Several
+    copies of field 1 (which protobuf merges) become one. A payload without a header gets one in
+    front. Returns ``payload`` unchanged if it is not protobuf.
+    """
+    fields = _top_level_fields(payload)
+    if fields is None:
+        return payload
+    header = common_pb2.CommonMessageData()
+    spans = [(start, end, body) for number, start, end, body in fields if number == 1]
+    try:
+        for _, _, body in spans:
+            header.MergeFromString(body)
+    except DecodeError:
+        return payload
+    if room_id is not None:
+        header.room_id = room_id
+    if msg_id is not None:
+        header.msg_id = msg_id
+    encoded = header.SerializeToString()
+    new_field = b"\x0a" + _varint(len(encoded)) + encoded
+    if not spans:
+        return new_field + payload
+    out, last = bytearray(), 0
+    for index, (start, end, _) in enumerate(spans):
+        out += payload[last:start]
+        if index == 0:
+            out += new_field
+        last = end
+    return bytes(out + payload[last:])
+
+
+def _varint(n: int) -> bytes:
+    out = bytearray()
+    while True:
+        byte, n = n & 0x7F, n >> 7
+        out.append(byte | (0x80 if n else 0))
+        if not n:
+            return bytes(out)
+
+
+def _read_varint(data: bytes, pos: int) -> tuple[int, int]:
+    value = shift = 0
+    while True:
+        if pos >= len(data) or shift > 63:
+            raise ValueError("truncated varint")
+        byte = data[pos]
+        pos += 1
+        value |= (byte & 0x7F) << shift
+        shift += 7
+        if not byte & 0x80:
+            return value, pos
+
+
+def _top_level_fields(data: bytes) -> list[tuple[int, int, int, bytes]] | None:
+    """``(field number, start, end, body)`` of each top-level field, body only for length-delimited ones.
+
+    Returns None if ``data`` is not well-formed protobuf.
+    """
+    fields, pos = [], 0
+    try:
+        while pos < len(data):
+            start = pos
+            key, pos = _read_varint(data, pos)
+            number, wire = key >> 3, key & 7
+            body = b""
+            if wire == 0:
+                _, pos = _read_varint(data, pos)
+            elif wire == 1:
+                pos += 8
+            elif wire == 5:
+                pos += 4
+            elif wire == 2:
+                length, pos = _read_varint(data, pos)
+                body, pos = data[pos : pos + length], pos + length
+            else:
+                return None
+            if pos > len(data) or number == 0:
+                return None
+            fields.append((number, start, pos, body))
+    except ValueError:
+        return None
+    return fields
 
 
 def fetch_result(
