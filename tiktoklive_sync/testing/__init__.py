@@ -53,10 +53,12 @@ from .builders import (
     sub_notify,
     subscribe,
 )
+from .demo import DemoFake, start_demo_fake
 
 __all__ = [
     "DIRECT_WS_PATH",
     "AckRecord",
+    "DemoFake",
     "EnterRoomRecord",
     "FakeRoom",
     "FakeState",
@@ -97,6 +99,7 @@ __all__ = [
     "question",
     "room_user_seq",
     "share",
+    "start_demo_fake",
     "stamp",
     "sub_notify",
     "subscribe",
