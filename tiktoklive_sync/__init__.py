@@ -43,6 +43,7 @@ from .errors import (
     LoginRequiredError,
     MissingRoomIdInResponse,
     PremiumEndpointError,
+    PushConnectionError,
     RecordingError,
     SignAPIError,
     SignatureMissingTokensError,
@@ -54,6 +55,7 @@ from .errors import (
     UserOfflineError,
     WebcastBlocked200Error,
     WebcastFetchResultError,
+    WebSocketRefusedError,
     WebsocketURLMissingError,
 )
 from .events import (
@@ -147,6 +149,8 @@ __all__ = [
     "InitialCursorMissingError",
     "WebsocketURLMissingError",
     "FrameDecodeError",
+    "PushConnectionError",
+    "WebSocketRefusedError",
     "RecordingError",
     "DuplicateDownloadError",
     "FFmpegNotFoundError",

@@ -11,7 +11,7 @@ import pytest
 import tiktoklive_sync as tls
 from tiktoklive_sync import BrowserProfile
 from tiktoklive_sync.live._connection import PushConnection, WebSocketTarget, proxy_options
-from tiktoklive_sync.live._dialer import _proxy
+from tiktoklive_sync.live._dial import _proxy
 from tiktoklive_sync.live._urls import build_direct_url
 from tiktoklive_sync.testing import FakeTikTok
 

@@ -14,8 +14,8 @@ from tiktoklive_sync import (
     WebcastBlocked200Error,
     WebsocketURLMissingError,
 )
-from tiktoklive_sync.live._connection import PushConnectionClosed, WebSocketHandshakeRefused
-from tiktoklive_sync.live._dedupe import RecentIds
+from tiktoklive_sync.errors import PushConnectionError, WebSocketRefusedError
+from tiktoklive_sync.live._protocol import RecentIds
 from tiktoklive_sync.live._settings import LiveSettings, is_transient
 
 
@@ -74,7 +74,7 @@ def test_settings_defaults_follow_the_protocol():
 @pytest.mark.parametrize(
     "error, transient",
     [
-        (PushConnectionClosed(None, "lost"), True),
+        (PushConnectionError(None, "lost"), True),
         (requests.ConnectionError("refused"), True),
         (requests.Timeout("slow"), True),
         (TimeoutError(), True),
@@ -86,7 +86,7 @@ def test_settings_defaults_follow_the_protocol():
         (SignAPIError("bad request", status=400), False),
         (PremiumEndpointError("pay"), False),
         (WebcastBlocked200Error("blocked", status=200), False),
-        (WebSocketHandshakeRefused("refused", handshake_msg="DEVICE_BLOCKED", status=403), False),
+        (WebSocketRefusedError("refused", handshake_msg="DEVICE_BLOCKED", status=403), False),
         (UserOfflineError("offline"), False),
         (ValueError("bad"), False),
     ],
