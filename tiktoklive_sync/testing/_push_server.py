@@ -460,6 +460,8 @@ class PushServer:
             pending.entry, room_id=conn.room_id, cursor=self.feeds.cursor_base + conn.next_batch,
             seq_id=conn.next_batch, log_id=pending.log_id, need_ack=self.need_ack,
         ))
+        if pending.ends_live and self.on_live_ended is not None:
+            self.on_live_ended(conn.room_id)  # before the write: the client may act on the frame at once
         if pending.writer is None:
             conn.write(data)
         else:
@@ -471,8 +473,6 @@ class PushServer:
                 held, conn.held = conn.held, None
             for item in held:
                 conn.write(item)
-        if pending.ends_live and self.on_live_ended is not None:
-            self.on_live_ended(conn.room_id)
         return False
 
 
