@@ -17,8 +17,9 @@ from collections.abc import Mapping
 
 from google.protobuf.message import DecodeError, Message
 
+from ..live._protocol import build_fetch_result, build_frame, build_msg_frame
 from ..proto import common_pb2
-from ..proto.envelope_pb2 import BaseProtoMessage, ProtoMessageFetchResult, WebcastPushFrame
+from ..proto.envelope_pb2 import BaseProtoMessage, ProtoMessageFetchResult
 
 __all__ = ["fetch_result", "fresh_msg_id", "message", "push_frame", "rewrite_common", "stamp"]
 
@@ -151,19 +152,21 @@ def fetch_result(
     *messages: BaseProtoMessage, cursor: str = "", internal_ext: str = "", need_ack: bool = True,
     now: int | None = None, is_first: bool = False, fetch_interval: int = 0, heartbeat_duration: int = 0,
 ) -> ProtoMessageFetchResult:
-    """A batch of messages (``ProtoMessageFetchResult``), as one push frame or a sign-server fetch carries."""
-    result = ProtoMessageFetchResult(
-        cursor=cursor, internal_ext=internal_ext, need_ack=need_ack, is_first=is_first,
-        now=now if now is not None else int(time.time() * 1000),
-        fetch_interval=fetch_interval, heartbeat_duration=heartbeat_duration,
-    )
+    """A batch of messages (``ProtoMessageFetchResult``), as one push frame or a sign-server fetch carries.
+
+    Raises:
+        ValueError: an item that is not a ``BaseProtoMessage``.
+    """
     for item in messages:
         if not isinstance(item, BaseProtoMessage):
             raise ValueError(
                 f"fetch_result takes BaseProtoMessage items (from the builders), not {type(item).__name__}"
             )
-        result.messages.add().CopyFrom(item)
-    return result
+    return build_fetch_result(
+        messages, cursor=cursor, internal_ext=internal_ext, need_ack=need_ack, is_first=is_first,
+        now=now if now is not None else int(time.time() * 1000), fetch_interval=fetch_interval,
+        heartbeat_duration=heartbeat_duration,
+    )
 
 
 def push_frame(
@@ -179,12 +182,10 @@ def push_frame(
     Returns:
         The frame's bytes, ready to send as one binary WebSocket message.
     """
+    if payload_type == "msg":
+        return build_msg_frame(result, gzip=gzip, log_id=log_id, seq_id=seq_id, headers=headers)
     payload = result.SerializeToString() if isinstance(result, ProtoMessageFetchResult) else bytes(result)
     if gzip:
         payload = _gzip.compress(payload, mtime=0)
-    frame = WebcastPushFrame(seq_id=seq_id, log_id=log_id, payload_encoding="pb", payload_type=payload_type,
-                             payload=payload)
-    frame.headers.add(key="compress_type", value="gzip" if gzip else "none")
-    for key, value in (headers or {}).items():
-        frame.headers.add(key=key, value=value)
-    return frame.SerializeToString()
+    all_headers = {"compress_type": "gzip" if gzip else "none", **(headers or {})}
+    return build_frame(payload_type, payload, log_id=log_id, seq_id=seq_id, headers=all_headers)

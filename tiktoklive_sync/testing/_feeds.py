@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..proto.envelope_pb2 import BaseProtoMessage, ProtoMessageFetchResult
-from ._push_frames import stamp_messages
+from ._push_frames import empty_batch, stamp_messages
 from ._push_records import AckRecord, EnterRoomRecord, HandshakeRecord, HeartbeatRecord
 
 __all__ = ["CURSOR_SERIES_STEP", "Entry", "Pending", "PushFeeds"]
@@ -77,7 +77,7 @@ class PushFeeds:
         with self._lock:
             feed = self._feeds.setdefault(room_id, [])
             end = max(0, min(index, len(feed)))
-            feed[:end] = [ProtoMessageFetchResult()] * end
+            feed[:end] = [empty_batch()] * end
 
     def write_next_push_with(self, room_id: int, writer: Any) -> None:
         """The next entry pushed to ``room_id`` is written by ``writer``, the first time it is sent."""

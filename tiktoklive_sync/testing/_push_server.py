@@ -424,9 +424,9 @@ class PushServer:
         if frame.kind == "im_enter_room":
             self.feeds.record(EnterRoomRecord(frame.room_id, frame.cursor, conn.number))
         elif frame.kind == "hb":
-            self.feeds.record(HeartbeatRecord(frame.room_id, frame.seq_id, conn.number))
+            self.feeds.record(HeartbeatRecord(frame.room_id, frame.seq, conn.number))
         elif frame.kind == "ack":
-            self.feeds.record(AckRecord(frame.log_id, frame.ack_text, conn.number))
+            self.feeds.record(AckRecord(frame.log_id, frame.internal_ext, conn.number))
         if conn.silent or conn.close_sent or conn.writer.is_closing():
             return
         if frame.kind == "im_enter_room":

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from .._signer import parse_cookie_string
-from ..proto import envelope_pb2
+from ..live._protocol import build_fetch_result
 from ._http_types import Reply, Route
 
 if TYPE_CHECKING:
@@ -46,22 +46,15 @@ def fetch(state: FakeState, req: RecordedRequest, match: re.Match[str]) -> Reply
     now_ms = int(time.time() * 1000)
     cursor = f"r-{now_ms}_{number}"
     internal_ext = f"internal_src:dim|wss_push_room_id:{room_id}|wss_push_did:0|fetch_time:{now_ms}|seq:{number}"
-    result = envelope_pb2.ProtoMessageFetchResult(
-        cursor=cursor,
-        fetch_interval=1000,
-        now=now_ms,
-        internal_ext=internal_ext,
-        heartbeat_duration=10_000,
-        push_server=state.push_server_url,
-        is_first=True,
-        need_ack=False,
+    result = build_fetch_result(
+        state.first_batch(room_id), cursor=cursor, fetch_interval=1000, now=now_ms, internal_ext=internal_ext,
+        heartbeat_duration=10_000, push_server=state.push_server_url, is_first=True, need_ack=False,
     )
     result.route_params["wrss"] = secrets.token_urlsafe(16)
     result.route_params["debug_tag"] = ""  # empty values are left out of the WebSocket URL
     resume = req.query.get("cursor", "")
     if resume.isdigit():  # the push server resumes after the cursor in its URL
         result.route_params["cursor"] = resume
-    result.messages.extend(state.first_batch(room_id))
     ttwid = state.issue_ttwid()
     headers = [
         ("X-Set-TT-Cookie", f"ttwid={ttwid}; tt_chain_token={secrets.token_urlsafe(12)}"),
