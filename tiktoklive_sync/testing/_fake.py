@@ -27,7 +27,7 @@ from typing import Any
 
 from .._session import Endpoints, Session
 from ..proto.envelope_pb2 import BaseProtoMessage, ProtoMessageFetchResult, WebcastPushFrame
-from ._faults import Fault
+from ._faults import Fault, FaultBook
 from ._feeds import PushFeeds
 from ._flv_stream import FlvStream
 from ._handshake import DIRECT_PATH, HandshakePolicy
@@ -36,7 +36,7 @@ from ._http_types import RecordedRequest
 from ._live_controls import LiveControls, RoomRef
 from ._push_records import AckRecord, EnterRoomRecord, HandshakeRecord, HeartbeatRecord
 from ._push_server import PushServer
-from ._rooms import FakeRoom
+from ._rooms import FakeRoom, RoomRegistry
 from ._sign_routes import ROUTES as SIGN_ROUTES
 from ._state import FakeState, StreamSource
 from ._tiktok_routes import ROUTES as TIKTOK_ROUTES
@@ -65,6 +65,7 @@ class FakeTikTok:
         rooms: the creators and their rooms (see :meth:`add_room`).
         faults: the armed faults (see :meth:`fail_next`).
         ws_direct_url: the direct WebSocket URL put into :attr:`endpoints` (None: a local placeholder).
+        sent_likes, sent_gifts, sent_chats: what the like, gift and chat routes received.
         stopping: set while the fake stops; long-running handlers give up when it is set.
     """
 
@@ -72,6 +73,11 @@ class FakeTikTok:
         self.host = host
         self._port_wanted = port
         self.state = FakeState()
+        self.rooms: RoomRegistry = self.state.rooms
+        self.faults: FaultBook = self.state.faults
+        self.stopping: threading.Event = self.state.stopping
+        self.sent_likes, self.sent_gifts, self.sent_chats = (
+            self.state.sent_likes, self.state.sent_gifts, self.state.sent_chats)
         self.state.streams = FlvStream(is_live=self.state.room_is_live)
         self._push_url: str | None = None
         self.ws_direct_url: str | None = None
@@ -83,21 +89,6 @@ class FakeTikTok:
         self.live = LiveControls(self._start_push_server, self.state.rooms)
 
     # -- what the parts share ----------------------------------------------------------------------
-
-    @property
-    def rooms(self) -> Any:
-        """The creators and their rooms (a :class:`~._rooms.RoomRegistry`)."""
-        return self.state.rooms
-
-    @property
-    def faults(self) -> Any:
-        """The armed HTTP faults (a :class:`~._faults.FaultBook`)."""
-        return self.state.faults
-
-    @property
-    def stopping(self) -> threading.Event:
-        """Set while the fake stops."""
-        return self.state.stopping
 
     @property
     def streams(self) -> StreamSource | None:
@@ -125,21 +116,6 @@ class FakeTikTok:
     @first_batch.setter
     def first_batch(self, make: Any) -> None:
         self.state.first_batch = make
-
-    @property
-    def sent_likes(self) -> list[dict[str, Any]]:
-        """What the like route received."""
-        return self.state.sent_likes
-
-    @property
-    def sent_gifts(self) -> list[dict[str, Any]]:
-        """What the gift route received."""
-        return self.state.sent_gifts
-
-    @property
-    def sent_chats(self) -> list[dict[str, Any]]:
-        """What the chat routes (TikTok's and the sign server's) received."""
-        return self.state.sent_chats
 
     # -- lifecycle ----------------------------------------------------------------------------------
 
@@ -300,7 +276,7 @@ class FakeTikTok:
         Raises:
             KeyError: no such user on the fake.
         """
-        room: FakeRoom | None = self.rooms.by_unique_id(unique_id)
+        room = self.rooms.by_unique_id(unique_id)
         if room is None:
             raise KeyError(f"no user @{unique_id} on the fake; add it with fake.add_room()")
         return room
@@ -322,8 +298,9 @@ class FakeTikTok:
         Raises:
             KeyError: no such user on the fake.
         """
-        self.room(unique_id)
-        room: FakeRoom = self.rooms.set_live(unique_id, live)
+        room = self.rooms.set_live(unique_id, live)
+        if room is None:
+            raise KeyError(f"no user @{unique_id} on the fake; add it with fake.add_room()")
         return room
 
     def remove_user(self, unique_id: str) -> None:
@@ -373,8 +350,7 @@ class FakeTikTok:
         if unknown:
             raise ValueError(f"unknown fail_next option(s) {unknown}; known: {sorted(known)}")
         options["headers"] = dict(options.get("headers") or {})
-        fault: Fault = self.faults.arm(route, times=times, status=status, **options)
-        return fault
+        return self.faults.arm(route, times=times, status=status, **options)
 
     def hang(self, route: str, *, times: int | None = 1, seconds: float = HANG_SECONDS) -> Fault:
         """Never answer the next ``times`` requests to ``route`` (until ``seconds`` or the fake stops)."""
