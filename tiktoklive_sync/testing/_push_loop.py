@@ -134,6 +134,10 @@ class PushLoop:
             await asyncio.sleep(0.02)
         for conn in list(self._conns.values()):
             await abort(conn)
+        for _ in range(50):  # let the cut connections' tasks finish before the loop may stop
+            if not self._conns:
+                break
+            await asyncio.sleep(0.01)
 
     async def each_conn(self, action: Callable[[Conn], Coroutine[Any, Any, None]]) -> int:
         """Apply ``action`` to every open connection; returns how many."""
