@@ -1,14 +1,12 @@
 """Recording end to end with a real ffmpeg (imageio-ffmpeg) from FakeTikTok's live FLV stream,
 through the public API: fetch_room_info -> record_stream -> a file checked with ``ffmpeg -i``.
 
-Every test ends by checking that no ffmpeg child is left running or unreaped (no zombies).
+Every test ends by checking that no ffmpeg child is left running or unreaped (no zombies: conftest.py).
 """
 
 from __future__ import annotations
 
 import logging
-import os
-import subprocess
 import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
@@ -17,8 +15,9 @@ from pathlib import Path
 import pytest
 
 import tiktoklive_sync as tls
+from tests.helpers.recording import plays
 from tiktoklive_sync.models import StreamUrls
-from tiktoklive_sync.recording._ffmpeg import find_ffmpeg, probe
+from tiktoklive_sync.recording._ffmpeg import probe
 from tiktoklive_sync.testing import FakeTikTok
 from tiktoklive_sync.testing.flv_stream import FlvStream
 
@@ -26,28 +25,6 @@ pytestmark = pytest.mark.ffmpeg
 
 ROOM = 7_000_000_000_000_000_123
 USER = "recorded_creator"
-
-
-@pytest.fixture(autouse=True)
-def no_leftover_ffmpeg() -> Iterator[None]:
-    yield
-    workers = [t.name for t in threading.enumerate() if t.name.startswith("tiktoklive-record")]
-    assert workers == [], "a recording's worker thread outlived it"
-    if not Path("/proc").is_dir():
-        return  # the check reads Linux's /proc; the recordings themselves ran everywhere
-    leftovers = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue  # the process ended meanwhile
-        comm = stat[stat.index("(") + 1 : stat.rindex(")")]
-        state, ppid = stat[stat.rindex(")") + 2 :].split()[:2]
-        if int(ppid) == os.getpid() and (state == "Z" or comm.startswith("ffmpeg")):
-            leftovers.append((entry.name, comm, state))
-    assert leftovers == [], "ffmpeg children left running or unreaped"
 
 
 @pytest.fixture
@@ -78,15 +55,6 @@ class Reached:
 
     def wait(self) -> None:
         assert self.event.wait(30), f"the recording never reached {self.seconds} s: {self.updates[-1:]}"
-
-
-def plays(path: Path) -> bool:
-    """True if ffmpeg decodes every frame of ``path`` without an error."""
-    result = subprocess.run(
-        [find_ffmpeg(), "-nostdin", "-v", "error", "-i", str(path), "-f", "null", "-"],
-        capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
-    return result.returncode == 0 and result.stderr.strip() == ""
 
 
 def leftovers(directory: Path) -> list[str]:

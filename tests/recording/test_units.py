@@ -132,7 +132,21 @@ def test_output_directory_problems_are_caught_before_ffmpeg(tmp_path: Path, no_p
         ({"record_for": "60"}, "record_for must be seconds"),
         ({"output_format": "hls"}, "streaming format"),
         ({"reconnect": 1}, "reconnects by itself"),
-        ({"read_timeout": 0}, "read_timeout must be positive"),
+        ({"read_timeout": 0}, "read_timeout must be above 0"),
+        ({"record_for": float("nan")}, "record_for must be a finite number"),
+        ({"record_for": float("inf")}, "record_for must be a finite number"),
+        ({"record_for": 0}, "record_for must be above 0"),
+        ({"record_for": -5}, "record_for must be above 0"),
+        ({"record_for": 1e12}, "record_for must be at most"),
+        ({"read_timeout": float("nan")}, "read_timeout must be a finite number"),
+        ({"read_timeout": float("inf")}, "read_timeout must be a finite number"),
+        ({"read_timeout": True}, "read_timeout must be a number"),
+        ({"max_reconnects": -1}, "max_reconnects must be at least 0"),
+        ({"max_reconnects": 2.5}, "max_reconnects must be a whole number"),
+        ({"reconnect_delay": float("nan")}, "reconnect_delay must be a finite number"),
+        ({"reconnect_delay": -1}, "reconnect_delay must not be negative"),
+        ({"rw_timeout": float("inf")}, "rw_timeout must be a whole number"),
+        ({"rw_timeout": 0}, "rw_timeout must be at least 1"),
     ],
 )
 def test_wrong_arguments_are_value_errors(
@@ -163,8 +177,8 @@ def test_capture_argv_copies_with_read_timeout_progress_and_headers() -> None:
     assert argv[argv.index("-headers") + 1] == "Referer: https://www.tiktok.com/\r\n"
     assert argv.index("-rw_timeout") < argv.index("-i") < argv.index("-c")
     assert not any(a.startswith("-reconnect") for a in argv)
-    rtmp = ff.capture_argv("ffmpeg", "rtmp://x/live", Path("o.flv"), muxer="flv", user_agent="UA/1")
-    assert "-user_agent" not in rtmp and "-t" not in rtmp  # http headers only for http(s); no -t: unlimited
+    unlimited = ff.capture_argv("ffmpeg", URL, Path("o.flv"), muxer="flv")
+    assert "-user_agent" not in unlimited and "-t" not in unlimited  # no -t: until the live ends
 
 
 def test_options_split_between_input_and_output_and_detect_encoding() -> None:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..errors import FFmpegNotFoundError
+from ._source import source_args
 
 __all__ = [
     "find_ffmpeg",
@@ -60,9 +61,12 @@ INPUT_OPTIONS = frozenset(
     {
         "rw_timeout", "timeout", "user_agent", "headers", "cookies", "http_proxy", "analyzeduration",
         "probesize", "fflags", "thread_queue_size", "re", "seekable", "multiple_requests",
-        "tls_verify", "ca_file", "icy", "max_reload", "http_persistent", "live_start_index",
+        "ca_file", "icy", "max_reload", "http_persistent", "live_start_index",
     }
 )  # fmt: skip
+
+#: options that would undo what keeps a hostile stream URL in check (see :mod:`._source`)
+_GUARD_OPTIONS = frozenset({"tls_verify", "verify", "protocol_whitelist", "protocol_blacklist"})
 
 #: every video and audio stream, if present (not data streams, which most containers refuse)
 MAP_AV = ("-map", "0:v?", "-map", "0:a?")
@@ -154,6 +158,11 @@ def split_options(options: Mapping[str, Any]) -> tuple[list[str], list[str], boo
         name = re.sub(r"^(c|b|q|codec|filter)_(v|a|s)$", r"\1:\2", raw_name.lstrip("-"))
         if not name:
             raise ValueError("an ffmpeg option needs a name")
+        if name in _GUARD_OPTIONS:
+            raise ValueError(
+                f"-{name} cannot be set: stream URLs come from a server's answer, so ffmpeg always verifies "
+                "TLS certificates and may open only http(s) (pass ca_file= to name another CA bundle)."
+            )
         if name.startswith("reconnect"):
             raise ValueError(
                 f"-{name} is not supported: ffmpeg's own reconnect ignores 'q' and drops frames after a "
@@ -179,21 +188,22 @@ def capture_argv(
     referer: str | None = None,
     input_args: Sequence[str] = (),
     output_args: Sequence[str] = (),
+    ca_file: str | None = None,
 ) -> list[str]:
     """Return the argument list of one capture ffmpeg (stream copy unless ``output_args`` encode).
 
     Progress goes to stdout (``-progress pipe:1``), errors to stderr, ``q`` on stdin stops it.
     Every packet is flushed to disk as it comes, so a killed ffmpeg loses at most the last one.
-    User-Agent and Referer are sent only to http(s) URLs; cookies never are (a command line is
-    visible to other local users).
+    ``url`` must have passed :func:`~._source.check_stream_url`: ffmpeg may open only http(s)
+    (``-protocol_whitelist``), https with ``-tls_verify 1`` against ``ca_file``. User-Agent and
+    Referer are sent; cookies never are (a command line is visible to other local users).
     """
     argv = [ffmpeg, "-hide_banner", "-nostats", "-loglevel", "error", "-progress", "pipe:1"]
-    argv += ["-rw_timeout", str(int(rw_timeout_us))]
-    if url.lower().startswith(("http://", "https://")):
-        if user_agent:
-            argv += ["-user_agent", user_agent]
-        if referer:
-            argv += ["-headers", f"Referer: {referer}\r\n"]
+    argv += ["-rw_timeout", str(int(rw_timeout_us)), *source_args(url, ca_file)]
+    if user_agent:
+        argv += ["-user_agent", user_agent]
+    if referer:
+        argv += ["-headers", f"Referer: {referer}\r\n"]
     argv += [*input_args, "-i", url, *MAP_AV, "-c", "copy", *output_args, "-flush_packets", "1"]
     if seconds is not None:
         argv += ["-t", f"{seconds:.3f}"]

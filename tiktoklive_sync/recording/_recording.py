@@ -31,9 +31,11 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
+from .._validate import non_negative_number, positive_number, whole_number
 from ..errors import DuplicateDownloadError, RecordingError, StreamUnavailableError, UserOfflineError
 from ..models import RoomInfo, VideoFetchFormat, VideoQuality
 from ._ffmpeg import CRASH_TOLERANT_MUXERS, find_ffmpeg, muxer_for, split_options
+from ._source import ca_bundle, check_stream_url, check_tls_support
 from ._worker import CaptureJob, Gap, RecordingProgress, Segment, Worker
 
 __all__ = ["record_stream", "Recording", "RecordingProgress", "Segment", "Gap", "LiveCheck"]
@@ -45,6 +47,12 @@ log = logging.getLogger("tiktoklive_sync")
 #: max_reconnects)
 LiveCheck = Callable[[], "bool | RoomInfo | None"]
 
+#: the longest record_for accepted (a week: no live lasts longer)
+MAX_RECORD_FOR = 7 * 24 * 3600.0
+#: the longest read timeout / reconnect delay accepted, in seconds
+MAX_READ_TIMEOUT = 3600.0
+#: the most reconnects in a row accepted
+MAX_RECONNECTS = 1000
 _CAPTURE_SUFFIX = {"flv": ".flv", "mpegts": ".ts"}
 _ACTIVE: dict[str, Recording] = {}
 _ACTIVE_LOCK = threading.Lock()
@@ -77,8 +85,8 @@ def record_stream(
             none = .flv). An existing file is replaced. The parent directory must exist.
         room_info: a :class:`RoomInfo` or room info's raw ``data`` dict. Fetch it just before
             recording: stream URLs carry expiring tokens.
-        record_for: seconds of stream to record; None (or <= 0) records until the live ends or
-            :meth:`Recording.stop`.
+        record_for: seconds of stream to record (above 0, at most a week); None records until the
+            live ends or :meth:`Recording.stop`.
         quality: the :class:`VideoQuality` wanted; if the room lacks it, the nearest one is used
             (logged as a warning, and :attr:`Recording.quality` says which).
         record_format: what to pull from TikTok (FLV; HLS and CMAF where offered).
@@ -98,29 +106,38 @@ def record_stream(
     Returns:
         the running :class:`Recording`.
     Raises:
-        StreamUnavailableError: the room is not live or its info holds no stream URL.
-        RecordingError: the output directory is missing or not writable.
+        StreamUnavailableError: the room is not live, its info holds no stream URL, or the URL is not
+            an http(s) URL (``file:``, ``concat:``, a local path, ``tcp://``... are refused).
+        RecordingError: the output directory is missing or not writable; an https stream and an
+            ffmpeg that cannot verify TLS certificates.
         DuplicateDownloadError: a recording to the same file is already running.
         FFmpegNotFoundError: no ffmpeg was found.
-        ValueError: a wrong argument (unknown quality, negative timeout, unsupported option...).
+        ValueError: a wrong argument (unknown quality; a number that is not finite or out of range,
+            named in the message; an unsupported option...).
     """
     wanted = _enum(VideoQuality, quality, "quality")
     fmt = _enum(VideoFetchFormat, record_format, "record_format")
     seconds = _record_seconds(record_for)
-    if read_timeout <= 0 or max_reconnects < 0 or reconnect_delay < 0:
-        raise ValueError("read_timeout must be positive; max_reconnects and reconnect_delay not negative")
+    read_timeout = positive_number("read_timeout", read_timeout, maximum=MAX_READ_TIMEOUT)
+    whole_number("max_reconnects", max_reconnects, minimum=0, maximum=MAX_RECONNECTS)
+    non_negative_number("reconnect_delay", reconnect_delay, maximum=MAX_READ_TIMEOUT)
+    rw_timeout = ffmpeg_options.pop("rw_timeout", None)
+    if rw_timeout is not None:
+        whole_number("rw_timeout", rw_timeout, maximum=int(MAX_READ_TIMEOUT * 1_000_000))
     room = _room(room_info)
     used_quality, url = _pick_url(room, wanted, fmt)
     output = _check_output(output_path)
     final_muxer = muxer_for(output, output_format)
-    rw_timeout = ffmpeg_options.pop("rw_timeout", None)
     input_args, output_args, encodes = split_options(ffmpeg_options)
+    exe = find_ffmpeg(ffmpeg)
+    if url[:8].lower() == "https://":
+        check_tls_support(exe)
     if final_muxer in CRASH_TOLERANT_MUXERS:
         capture_muxer = final_muxer
     else:  # FLV holds what TikTok's FLV carries; MPEG-TS holds whatever an encoder makes
         capture_muxer = "flv" if fmt is VideoFetchFormat.FLV and not encodes else "mpegts"
     job = CaptureJob(
-        ffmpeg=find_ffmpeg(ffmpeg),
+        ffmpeg=exe,
         url=url,
         output=output,
         final_muxer=final_muxer,
@@ -134,6 +151,7 @@ def record_stream(
         referer=_header(session, "Referer"),
         input_args=tuple(input_args),
         output_args=tuple(output_args),
+        ca_file=ca_bundle(session),
         max_reconnects=max_reconnects,
         reconnect_delay=reconnect_delay,
     )
@@ -267,7 +285,11 @@ class Recording:
 
         Returns:
             True if it has ended, False if ``timeout`` seconds passed first.
+        Raises:
+            ValueError: ``timeout`` is not None or a finite number of at least 0.
         """
+        if timeout is not None:
+            timeout = non_negative_number("timeout", timeout)
         return self._worker.join(timeout)
 
     def stop(self, timeout: float = 10.0) -> int | None:
@@ -278,8 +300,10 @@ class Recording:
 
         Returns:
             the last ffmpeg's exit code.
+        Raises:
+            ValueError: ``timeout`` is not a finite number above 0 (at most an hour).
         """
-        self._worker.stop(timeout)
+        self._worker.stop(positive_number("timeout", timeout, maximum=MAX_READ_TIMEOUT))
         return self.returncode
 
     def __enter__(self) -> Recording:
@@ -323,7 +347,7 @@ def _record_seconds(record_for: float | None) -> float | None:
         return None
     if isinstance(record_for, bool) or not isinstance(record_for, (int, float)):
         raise ValueError(f"record_for must be seconds (a number) or None, not {record_for!r}")
-    return float(record_for) if record_for > 0 else None
+    return positive_number("record_for", record_for, maximum=MAX_RECORD_FOR)
 
 
 def _room(room_info: RoomInfo | Mapping[str, Any]) -> RoomInfo:
@@ -342,6 +366,7 @@ def _pick_url(room: RoomInfo, quality: VideoQuality, fmt: VideoFetchFormat) -> t
     if picked is None:
         raise StreamUnavailableError(f"Room {room.id}'s info holds no {fmt.value} stream URL (is it live?).")
     used, url = picked
+    check_stream_url(url, room.id)
     if used is not quality:
         offered = ", ".join(q.value for q in room.stream_urls.qualities)
         log.warning("room %s offers no %s stream (only %s); recording %s", room.id, quality.value, offered, used.value)

@@ -22,6 +22,7 @@ from ..errors import RecordingError
 from ..models import RoomInfo, VideoFetchFormat, VideoQuality
 from ._ffmpeg import ProgressParser, capture_argv, reap, stderr_tail, stop_process
 from ._segments import join_files
+from ._source import check_stream_url, check_tls_support
 
 __all__ = ["CaptureJob", "RecordingProgress", "Segment", "Gap", "Worker"]
 
@@ -53,6 +54,7 @@ class CaptureJob:
     referer: str | None
     input_args: tuple[str, ...] = ()
     output_args: tuple[str, ...] = ()
+    ca_file: str | None = None
     max_reconnects: int = 3
     reconnect_delay: float = 1.0
 
@@ -254,7 +256,7 @@ class Worker:
             argv = capture_argv(
                 job.ffmpeg, self.url, path, muxer=job.capture_muxer, seconds=seconds,
                 rw_timeout_us=job.rw_timeout_us, user_agent=job.user_agent, referer=job.referer,
-                input_args=job.input_args, output_args=job.output_args,
+                input_args=job.input_args, output_args=job.output_args, ca_file=job.ca_file,
             )  # fmt: skip
             stderr = tempfile.TemporaryFile()
             try:
@@ -333,8 +335,9 @@ class Worker:
             return False  # killed, or it never recorded anything (bad URL): not a drop
         cause = next((words for words in _OUTPUT_ERRORS if words in self.stderr_tail), None)
         if cause is not None:  # the disk, not the source: reconnecting cannot help
-            self.error = RecordingError(f"ffmpeg could not write {job.output.parent} ({cause}); the recording "
-                                        f"stopped after {recorded:.1f} s.")
+            self.error = RecordingError(
+                f"ffmpeg could not write {job.output.parent} ({cause}); the recording stopped after {recorded:.1f} s."
+            )
             log.warning("%s", self.error)
             return False
         self._empty_streak = 0 if run.has_data else self._empty_streak + 1
@@ -348,12 +351,23 @@ class Worker:
         if isinstance(answer, RoomInfo):
             picked = answer.stream_urls.pick(job.quality, job.record_format)
             if picked is not None:
-                self.url = picked[1]
+                self.url = self._fresh_url(picked[1], answer.id)
         delay = job.reconnect_delay * 2 ** (self._empty_streak - 1) if self._empty_streak else 0.0
         if self._stopping.wait(delay):
             return False
         log.info("the source of %s dropped while the room is live: starting segment %d", job.output, run.index + 1)
         return True
+
+    def _fresh_url(self, url: str, room_id: int) -> str:
+        """Return the stream URL a fresh room info names if it is fit for ffmpeg, else the one in use."""
+        try:
+            check_stream_url(url, room_id)
+            if url[:8].lower() == "https://":
+                check_tls_support(self.job.ffmpeg)
+        except RecordingError as exc:
+            log.warning("keeping the stream URL in use: %s", exc)
+            return self.url
+        return url
 
     # -- finishing the file ----------------------------------------------------------------------
 
