@@ -133,6 +133,7 @@ def test_a_source_that_stays_stalled_gives_up_instead_of_hanging(
     assert rec.wait(timeout=30), "a source that never came back hung the recording"
     assert [s.reason for s in rec.segments] == ["stalled", "stalled"]  # one retry, which got nothing
     assert rec.segments[1].seconds == 0 and rec.gaps == ()
+    assert rec.segments[0].path == rec.output_path and rec.segments[1].path is None  # nothing recorded: no file
     assert probe(rec.output_path).duration >= 1.0 and leftovers(tmp_path) == []
 
 
@@ -212,7 +213,7 @@ def test_a_second_recording_to_the_same_file_is_refused(session: tls.Session, tm
             tls.record_stream(session, tmp_path / "." / "same.flv", info)
     finally:
         rec.stop()
-    again = tls.record_stream(session, tmp_path / "same.flv", info)  # allowed once the first has ended
+    again = tls.record_stream(session, tmp_path / "same.flv", info, overwrite=True)  # once the first has ended
     again.stop()
     assert not again.is_recording
 
@@ -246,3 +247,48 @@ def test_a_bad_stream_url_ends_with_the_exit_code_and_ffmpeg_s_words(session: tl
     assert isinstance(rec.error, tls.RecordingError) and "Nothing was recorded" in str(rec.error)
     assert [s.reason for s in rec.segments] == ["failed"]  # no reconnect loop on a URL that never worked
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_default_quality_is_the_best_the_room_offers(
+    fake: FakeTikTok, session: tls.Session, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    info = tls.fetch_room_info(session, room_id=ROOM)
+    best = info.stream_urls.qualities[-1]
+    only_low = replace(info, stream_urls=StreamUrls(urls={
+        q: f for q, f in info.stream_urls.urls.items() if q in (tls.VideoQuality.LD, tls.VideoQuality.SD)
+    }))  # fmt: skip
+    with caplog.at_level(logging.WARNING, logger="tiktoklive_sync"):
+        top = tls.record_stream(session, tmp_path / "top.flv", info)
+        low = tls.record_stream(session, tmp_path / "low.flv", only_low)
+    assert isinstance(fake.streams, FlvStream) and fake.streams.wait_for_connections(2)
+    top.stop()
+    low.stop()
+    assert best is tls.VideoQuality.ORIGIN and top.quality is best and top.requested_quality is best
+    assert low.quality is tls.VideoQuality.SD and not low.quality_fell_back  # nothing was asked: no fallback
+    assert sorted(fake.streams.requests) == sorted([(ROOM, "origin"), (ROOM, "sd")])
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+
+
+def test_segments_name_the_file_that_holds_their_media(fake: FakeTikTok, session: tls.Session, tmp_path: Path) -> None:
+    info = tls.fetch_room_info(session, room_id=ROOM)
+    progress = Reached(1.5)
+    rec = tls.record_stream(session, tmp_path / "held.mp4", info, record_for=3.5, on_progress=progress)
+    progress.wait()
+    running = rec.segments[0].path
+    assert running is not None and running.exists() and ".part0" in running.name  # while it records
+    assert isinstance(fake.streams, FlvStream)
+    fake.streams.drop(room_id=ROOM)
+    assert rec.wait(timeout=40) and len(rec.segments) == 2
+    assert [s.path for s in rec.segments] == [rec.output_path] * 2 and rec.output_path.exists()
+    assert leftovers(tmp_path) == []
+
+
+def test_overwrite_replaces_an_existing_file(session: tls.Session, tmp_path: Path) -> None:
+    target = tmp_path / "again.flv"
+    target.write_bytes(b"an earlier recording")
+    info = tls.fetch_room_info(session, room_id=ROOM)
+    with pytest.raises(tls.RecordingError, match="already exists"):
+        tls.record_stream(session, target, info, record_for=1)
+    rec = tls.record_stream(session, target, info, record_for=1, overwrite=True)
+    assert rec.wait(timeout=40) and rec.error is None
+    assert probe(target).duration >= 0.5 and plays(target)

@@ -130,7 +130,8 @@ def test_output_directory_problems_are_caught_before_ffmpeg(tmp_path: Path, no_p
         ({"quality": "4k"}, "quality='4k' is not one of LD, SD, HD, UHD, ORIGIN"),
         ({"record_format": "rtmp"}, "record_format"),
         ({"record_for": "60"}, "record_for must be seconds"),
-        ({"output_format": "hls"}, "streaming format"),
+        ({"output_format": "hls"}, "output_format='hls' is not a container .* mp4, mov, flv, mkv, ts"),
+        ({"output_format": "avi"}, "output_format='avi' is not a container"),
         ({"reconnect": 1}, "reconnects by itself"),
         ({"read_timeout": 0}, "read_timeout must be above 0"),
         ({"record_for": float("nan")}, "record_for must be a finite number"),
@@ -204,7 +205,8 @@ def test_join_argv_remuxes_one_file_and_concatenates_several(tmp_path: Path) -> 
 @pytest.mark.parametrize(
     ("name", "fmt", "muxer"),
     [("a.mp4", None, "mp4"), ("a.FLV", None, "flv"), ("a.mkv", None, "matroska"), ("a.ts", None, "mpegts"),
-     ("a", None, "flv"), ("a.weird", None, None), ("a.bin", "mkv", "matroska"), ("a.flv", "mp4", "mp4")],
+     ("a", None, "flv"), ("a.bin", "mkv", "matroska"), ("a.flv", "mp4", "mp4"), ("a.M4V", None, "mp4"),
+     ("a.mov", None, "mov"), ("a.avi", "mpegts", "mpegts")],
 )  # fmt: skip
 def test_muxer_follows_output_format_then_file_ending(name: str, fmt: str | None, muxer: str | None) -> None:
     assert ff.muxer_for(Path(name), fmt) == muxer
@@ -246,3 +248,37 @@ def test_stop_process_stops_at_the_first_step_that_works() -> None:
         [sys.executable, "-c", "import sys; sys.stdin.read(1); sys.exit(0)"], stdin=subprocess.PIPE
     )
     assert ff.stop_process(polite, timeout=10) == 0  # 'q' on stdin was enough
+
+
+# -- the output file: its ending, and an existing one ------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["out.avi", "out.webm", "out.gif", "out.txt", "out.m3u8"])
+def test_an_output_ending_that_cannot_be_recorded_is_refused_before_starting(
+    name: str, tmp_path: Path, no_popen: None, fake_ffmpeg: str
+) -> None:
+    with pytest.raises(ValueError) as caught:
+        tls.record_stream(None, tmp_path / name, room_data(), ffmpeg=fake_ffmpeg)
+    message = str(caught.value)
+    assert name in message and all(ending in message for ending in (".mp4", ".mov", ".flv", ".mkv", ".ts"))
+    assert list(tmp_path.iterdir()) == [tmp_path / "bin"]
+
+
+def test_an_existing_output_file_is_refused_unless_overwrite(tmp_path: Path, no_popen: None, fake_ffmpeg: str) -> None:
+    earlier = tmp_path / "out.mp4"
+    earlier.write_bytes(b"an earlier recording")
+    with pytest.raises(tls.RecordingError, match=r"out\.mp4 already exists; pass overwrite=True .* another file name"):
+        tls.record_stream(None, earlier, room_data(), ffmpeg=fake_ffmpeg)
+    assert earlier.read_bytes() == b"an earlier recording"
+    with pytest.raises(ValueError, match="overwrite must be True or False"):
+        tls.record_stream(None, earlier, room_data(), ffmpeg=fake_ffmpeg, overwrite="yes")  # type: ignore[arg-type]
+
+
+def test_a_capture_file_left_by_a_crashed_recording_counts_as_existing(
+    tmp_path: Path, no_popen: None, fake_ffmpeg: str
+) -> None:
+    crashed = tmp_path / "out[1].mp4.part0.mp4"  # glob characters in the name are taken literally
+    crashed.write_bytes(b"media of a recording whose process died")
+    with pytest.raises(tls.RecordingError, match=r"part0\.mp4 exists \(the capture file of an earlier recording\)"):
+        tls.record_stream(None, tmp_path / "out[1].mp4", room_data(), ffmpeg=fake_ffmpeg)
+    assert crashed.exists()

@@ -56,6 +56,9 @@ _MUXER_BY_SUFFIX = {
 #: what users may write for ``output_format`` and the muxer it names
 _MUXER_ALIASES = {"mkv": "matroska", "ts": "mpegts", "m4v": "mp4"}
 
+#: the ``output_format`` values accepted
+SUPPORTED_FORMATS = ("mp4", "mov", "flv", "mkv", "ts")
+
 #: options that belong before ``-i`` (they configure the input / its protocol)
 INPUT_OPTIONS = frozenset(
     {
@@ -114,27 +117,35 @@ def _executable(name: str) -> str | None:
     return shutil.which(name)
 
 
-def muxer_for(path: Path, output_format: str | None = None) -> str | None:
+def muxer_for(path: Path, output_format: str | None = None) -> str:
     """Return the ffmpeg muxer name for an output file.
 
-    ``output_format`` wins (``"mp4"``, ``"flv"``, ``"mkv"``, ``"ts"`` or any ffmpeg muxer name);
-    otherwise the file name ending decides; a file without one is FLV (the source's container).
-    None means "an ending ffmpeg knows better than we do": ffmpeg guesses from the name.
+    ``output_format`` wins (``"mp4"``, ``"mov"``, ``"flv"``, ``"mkv"``, ``"ts"``, or the muxer names
+    ``"matroska"``, ``"mpegts"``); otherwise the file name ending decides; a file without one is FLV
+    (the source's container).
 
     Raises:
-        ValueError: ``output_format`` is a stream format (hls, cmaf) rather than a container.
+        ValueError: an ending or ``output_format`` that cannot hold a stream copy of a live (.avi,
+            .webm, .gif, hls...), listing the supported ones; checked before anything starts.
     """
-    if output_format:
-        name = output_format.lower().lstrip(".")
-        if name in ("hls", "cmaf", "dash"):
+    if output_format is not None:
+        name = str(output_format).lower().lstrip(".")
+        muxer = _MUXER_ALIASES.get(name, name)
+        if muxer not in _MUXER_BY_SUFFIX.values():
             raise ValueError(
-                f"output_format={output_format!r} is a streaming format, not a file container; "
-                "use 'mp4', 'flv', 'mkv' or 'ts' (record_format chooses what is pulled from TikTok)."
+                f"output_format={output_format!r} is not a container a live can be recorded into; use one of "
+                f"{', '.join(SUPPORTED_FORMATS)} (record_format chooses what is pulled from TikTok)."
             )
-        return _MUXER_ALIASES.get(name, name)
+        return muxer
     if not path.suffix:
         return "flv"
-    return _MUXER_BY_SUFFIX.get(path.suffix.lower())
+    by_suffix = _MUXER_BY_SUFFIX.get(path.suffix.lower())
+    if by_suffix is None:
+        raise ValueError(
+            f"{path.name}: a {path.suffix} file cannot be recorded; name the file with one of "
+            f"{', '.join(_MUXER_BY_SUFFIX)} (or none, for .flv), or pass output_format=."
+        )
+    return by_suffix
 
 
 def split_options(options: Mapping[str, Any]) -> tuple[list[str], list[str], bool]:

@@ -29,13 +29,14 @@ import subprocess
 import threading
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from .._validate import non_negative_number, positive_number, whole_number
-from ..errors import DuplicateDownloadError, RecordingError, StreamUnavailableError, UserOfflineError
+from ..errors import DuplicateDownloadError, RecordingError, UserOfflineError
 from ..models import RoomInfo, VideoFetchFormat, VideoQuality
+from ._checks import check_output, enum_value, pick_url, record_seconds, room_of, session_header
 from ._ffmpeg import CRASH_TOLERANT_MUXERS, find_ffmpeg, muxer_for, split_options
-from ._source import ca_bundle, check_stream_url, check_tls_support
+from ._source import ca_bundle, check_tls_support
 from ._worker import CaptureJob, Gap, RecordingProgress, Segment, Worker
 
 __all__ = ["record_stream", "Recording", "RecordingProgress", "Segment", "Gap", "LiveCheck"]
@@ -47,8 +48,6 @@ log = logging.getLogger("tiktoklive_sync")
 #: max_reconnects)
 LiveCheck = Callable[[], "bool | RoomInfo | None"]
 
-#: the longest record_for accepted (a week: no live lasts longer)
-MAX_RECORD_FOR = 7 * 24 * 3600.0
 #: the longest read timeout / reconnect delay accepted, in seconds
 MAX_READ_TIMEOUT = 3600.0
 #: the most reconnects in a row accepted
@@ -63,7 +62,7 @@ def record_stream(
     output_path: str | os.PathLike[str],
     room_info: RoomInfo | Mapping[str, Any],
     record_for: float | None = None,
-    quality: VideoQuality | str = VideoQuality.LD,
+    quality: VideoQuality | str | None = None,
     record_format: VideoFetchFormat | str = VideoFetchFormat.FLV,
     output_format: str | None = None,
     ffmpeg: str | os.PathLike[str] | None = None,
@@ -74,6 +73,7 @@ def record_stream(
     reconnect_delay: float = 1.0,
     on_progress: Callable[[RecordingProgress], None] | None = None,
     on_finish: Callable[[Recording], None] | None = None,
+    overwrite: bool = False,
     **ffmpeg_options: Any,
 ) -> Recording:
     """Start recording a live room's stream to ``output_path``; returns at once.
@@ -81,14 +81,16 @@ def record_stream(
     Args:
         session: the Session (its User-Agent and Referer go to the stream server; it answers the
             "still live?" question when the source drops).
-        output_path: the file to write; its ending picks the container (.mp4, .flv, .mkv, .ts;
-            none = .flv). An existing file is replaced. The parent directory must exist.
+        output_path: the file to write; its ending picks the container (.mp4, .m4v, .mov, .flv,
+            .mkv, .ts; none = .flv; any other ending is a ValueError listing these). An existing
+            file is refused unless ``overwrite``. The parent directory must exist.
         room_info: a :class:`RoomInfo` or room info's raw ``data`` dict. Fetch it just before
             recording: stream URLs carry expiring tokens.
         record_for: seconds of stream to record (above 0, at most a week); None records until the
             live ends or :meth:`Recording.stop`.
-        quality: the :class:`VideoQuality` wanted; if the room lacks it, the nearest one is used
-            (logged as a warning, and :attr:`Recording.quality` says which).
+        quality: the :class:`VideoQuality` wanted; None (the default): the best the room offers.
+            If the room lacks the one asked for, the nearest one is used (logged as a warning, and
+            :attr:`Recording.quality` says which).
         record_format: what to pull from TikTok (FLV; HLS and CMAF where offered).
         output_format: the container, overriding the file ending (``"mp4"``, ``"flv"``, ``"mkv"``...).
         ffmpeg: the ffmpeg binary (else ``$TIKTOKLIVE_FFMPEG``, PATH, the imageio-ffmpeg package).
@@ -100,6 +102,8 @@ def record_stream(
         reconnect_delay: seconds before such a retry (doubling each time).
         on_progress: called on the worker thread with a :class:`RecordingProgress` (~2x a second).
         on_finish: called on the worker thread with the Recording once its file is final.
+        overwrite: replace an existing output file (and capture files an earlier recording to it
+            left); False (the default) refuses to start instead.
         **ffmpeg_options: extra ffmpeg options, ``name=value`` -> ``-name value`` (codec options
             such as ``**{"c:v": "libx264"}`` re-encode those streams; the rest stay copied).
 
@@ -108,25 +112,26 @@ def record_stream(
     Raises:
         StreamUnavailableError: the room is not live, its info holds no stream URL, or the URL is not
             an http(s) URL (``file:``, ``concat:``, a local path, ``tcp://``... are refused).
-        RecordingError: the output directory is missing or not writable; an https stream and an
-            ffmpeg that cannot verify TLS certificates.
+        RecordingError: the output file exists (without ``overwrite``); the output directory is
+            missing or not writable; an https stream and an ffmpeg that cannot verify TLS certificates.
         DuplicateDownloadError: a recording to the same file is already running.
         FFmpegNotFoundError: no ffmpeg was found.
         ValueError: a wrong argument (unknown quality; a number that is not finite or out of range,
             named in the message; an unsupported option...).
     """
-    wanted = _enum(VideoQuality, quality, "quality")
-    fmt = _enum(VideoFetchFormat, record_format, "record_format")
-    seconds = _record_seconds(record_for)
+    wanted = None if quality is None else enum_value(VideoQuality, quality, "quality")
+    fmt = enum_value(VideoFetchFormat, record_format, "record_format")
+    seconds = record_seconds(record_for)
     read_timeout = positive_number("read_timeout", read_timeout, maximum=MAX_READ_TIMEOUT)
     whole_number("max_reconnects", max_reconnects, minimum=0, maximum=MAX_RECONNECTS)
     non_negative_number("reconnect_delay", reconnect_delay, maximum=MAX_READ_TIMEOUT)
     rw_timeout = ffmpeg_options.pop("rw_timeout", None)
     if rw_timeout is not None:
         whole_number("rw_timeout", rw_timeout, maximum=int(MAX_READ_TIMEOUT * 1_000_000))
-    room = _room(room_info)
-    used_quality, url = _pick_url(room, wanted, fmt)
-    output = _check_output(output_path)
+    room = room_of(room_info)
+    used_quality, url = pick_url(room, wanted, fmt)
+    _refuse_duplicate(Path(output_path).expanduser().absolute())  # before "exists": it is ours, running
+    output = check_output(output_path, overwrite=overwrite)
     final_muxer = muxer_for(output, output_format)
     input_args, output_args, encodes = split_options(ffmpeg_options)
     exe = find_ffmpeg(ffmpeg)
@@ -147,8 +152,8 @@ def record_stream(
         record_format=fmt,
         record_for=seconds,
         rw_timeout_us=int(rw_timeout) if rw_timeout is not None else int(read_timeout * 1_000_000),
-        user_agent=_header(session, "User-Agent"),
-        referer=_header(session, "Referer"),
+        user_agent=session_header(session, "User-Agent"),
+        referer=session_header(session, "Referer"),
         input_args=tuple(input_args),
         output_args=tuple(output_args),
         ca_file=ca_bundle(session),
@@ -156,7 +161,7 @@ def record_stream(
         reconnect_delay=reconnect_delay,
     )
     check = live_check if live_check is not None else _session_live_check(session, room.id)
-    return Recording._start(job, room, wanted, used_quality, check, on_progress, on_finish)
+    return Recording._start(job, room, wanted or used_quality, used_quality, check, on_progress, on_finish)
 
 
 class Recording:
@@ -189,10 +194,9 @@ class Recording:
         on_progress: Callable[[RecordingProgress], None] | None,
         on_finish: Callable[[Recording], None] | None,
     ) -> Recording:
-        key = os.path.normcase(os.path.realpath(job.output))
+        key = _active_key(job.output)
         with _ACTIVE_LOCK:
-            if key in _ACTIVE:
-                raise DuplicateDownloadError(f"{job.output} is already being recorded.")
+            _refuse_duplicate(job.output)
             worker = Worker(job, live_check, on_progress)
             rec = cls(worker, quality, used, key)
             _ACTIVE[key] = rec
@@ -317,6 +321,16 @@ class Recording:
         return f"<Recording {self.output_path.name!r} {self.quality.value} {state} {self.progress.seconds:.1f}s>"
 
 
+def _active_key(output: Path) -> str:
+    return os.path.normcase(os.path.realpath(output))
+
+
+def _refuse_duplicate(output: Path) -> None:
+    """Raise DuplicateDownloadError if a recording to ``output`` is running (a dict read: no lock needed)."""
+    if _active_key(output) in _ACTIVE:
+        raise DuplicateDownloadError(f"{output} is already being recorded.")
+
+
 def _stop_all_at_exit() -> None:
     """Finish every running recording when the interpreter exits (no orphaned ffmpeg)."""
     with _ACTIVE_LOCK:
@@ -326,71 +340,6 @@ def _stop_all_at_exit() -> None:
 
 
 atexit.register(_stop_all_at_exit)
-
-
-# -- argument checks (all before ffmpeg starts) ----------------------------------------------------
-
-
-_E = TypeVar("_E", VideoQuality, VideoFetchFormat)
-
-
-def _enum(kind: type[_E], value: Any, name: str) -> _E:
-    try:
-        return kind(value)
-    except ValueError:
-        choices = ", ".join(m.name for m in kind)
-        raise ValueError(f"{name}={value!r} is not one of {choices}") from None
-
-
-def _record_seconds(record_for: float | None) -> float | None:
-    if record_for is None:
-        return None
-    if isinstance(record_for, bool) or not isinstance(record_for, (int, float)):
-        raise ValueError(f"record_for must be seconds (a number) or None, not {record_for!r}")
-    return positive_number("record_for", record_for, maximum=MAX_RECORD_FOR)
-
-
-def _room(room_info: RoomInfo | Mapping[str, Any]) -> RoomInfo:
-    if isinstance(room_info, RoomInfo):
-        return room_info
-    if isinstance(room_info, Mapping):
-        data = room_info.get("data")
-        return RoomInfo.from_json(data if isinstance(data, Mapping) and "stream_url" in data else room_info)
-    raise ValueError(f"room_info must be a RoomInfo or room info's data dict, not {type(room_info).__name__}")
-
-
-def _pick_url(room: RoomInfo, quality: VideoQuality, fmt: VideoFetchFormat) -> tuple[VideoQuality, str]:
-    if room.status == 4:
-        raise StreamUnavailableError(f"Room {room.id} is not live (its live has ended).")
-    picked = room.stream_urls.pick(quality, fmt)
-    if picked is None:
-        raise StreamUnavailableError(f"Room {room.id}'s info holds no {fmt.value} stream URL (is it live?).")
-    used, url = picked
-    check_stream_url(url, room.id)
-    if used is not quality:
-        offered = ", ".join(q.value for q in room.stream_urls.qualities)
-        log.warning("room %s offers no %s stream (only %s); recording %s", room.id, quality.value, offered, used.value)
-    if room.stream_urls.urls.get(used, {}).get(fmt) is None:
-        log.warning("room %s offers no %s stream; recording FLV", room.id, fmt.value)
-    return used, url
-
-
-def _check_output(output_path: str | os.PathLike[str]) -> Path:
-    output = Path(output_path).expanduser().absolute()
-    parent = output.parent
-    if output.is_dir():
-        raise RecordingError(f"The output path {output} is a directory; name a file inside it.")
-    if not parent.is_dir():
-        raise RecordingError(f"The output directory {parent} does not exist; create it first.")
-    if not os.access(parent, os.W_OK | os.X_OK):
-        raise RecordingError(f"The output directory {parent} is not writable by this user.")
-    return output
-
-
-def _header(session: Any, name: str) -> str | None:
-    headers = getattr(session, "headers", None)
-    value = headers.get(name) if headers is not None and hasattr(headers, "get") else None
-    return value if isinstance(value, str) and value else None
 
 
 def _session_live_check(session: Any, room_id: int) -> LiveCheck:

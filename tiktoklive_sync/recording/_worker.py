@@ -43,7 +43,7 @@ class CaptureJob:
     ffmpeg: str
     url: str
     output: Path
-    final_muxer: str | None
+    final_muxer: str
     capture_muxer: str
     capture_suffix: str
     quality: VideoQuality
@@ -83,7 +83,10 @@ class Segment:
     """One ffmpeg run of a recording.
 
     Attributes:
-        index: 0 for the first. path: its capture file (deleted once joined into the output).
+        index: 0 for the first.
+        path: the file holding this segment's media: its capture file while it records, the output
+            file once the recording is final (or, if joining failed, the capture file kept); None
+            for a segment that recorded nothing (its empty capture file is deleted).
         started, ended: wall-clock times (``time.time()``); ended is None while it runs.
         seconds, bytes: what it recorded. returncode: ffmpeg's exit code (None while it runs).
         reason: why it ended: "stopped", "finished" (record_for reached), "source ended",
@@ -91,7 +94,7 @@ class Segment:
     """
 
     index: int
-    path: Path
+    path: Path | None
     started: float
     ended: float | None
     seconds: float
@@ -128,11 +131,16 @@ class _Run:
     bytes: int = 0
     reason: str = "running"
     has_data: bool = False  # set when it ends: did it record any media?
+    finished: bool = False  # set once the recording's file is final (then holder says where it went)
     first_data: float | None = None  # wall-clock times of the first and last progress with media
     last_data: float | None = None
 
+    #: where its media is now (see Segment.path); the capture file until the recording is final
+    holder: Path | None = None
+
     def snapshot(self) -> Segment:
-        return Segment(self.index, self.path, self.started, self.ended, self.seconds, self.bytes,
+        holder = self.path if self.holder is None and not self.finished else self.holder
+        return Segment(self.index, holder, self.started, self.ended, self.seconds, self.bytes,
                        self.process.returncode, self.reason)  # fmt: skip
 
 
@@ -372,7 +380,7 @@ class Worker:
     # -- finishing the file ----------------------------------------------------------------------
 
     def _finish_file(self) -> None:
-        job = self.job
+        """Delete empty capture files, make the output from the others, and note where each went."""
         with self._lock:
             runs = list(self._runs)
         kept = [r for r in runs if r.has_data]
@@ -380,8 +388,18 @@ class Worker:
             r.stderr.close()
             if r not in kept:
                 r.path.unlink(missing_ok=True)
+        try:
+            self._finish_kept(kept)
+        finally:
+            with self._lock:
+                for r in runs:
+                    r.holder = (r.path if r.path.exists() else self.output_path) if r in kept else None
+                    r.finished = True
+
+    def _finish_kept(self, kept: list[_Run]) -> None:
+        job = self.job
         if not kept:
-            rc = runs[-1].process.returncode if runs else None
+            rc = self._runs[-1].process.returncode if self._runs else None
             self.error = RecordingError(
                 f"Nothing was recorded (ffmpeg exit code {rc}). ffmpeg said: {self.stderr_tail}"
             )
