@@ -20,10 +20,13 @@ from pathlib import Path
 import pytest
 
 import tiktoklive_sync as tls
+from tiktoklive_sync.recording import ReconnectSettings
 from tiktoklive_sync.recording._ffmpeg import find_ffmpeg, probe
 from tiktoklive_sync.testing import FakeTikTok
 
 pytestmark = pytest.mark.ffmpeg
+
+QUICK = ReconnectSettings(initial_delay=0.2)
 
 DISK_BYTES = 512 * 1024
 
@@ -89,8 +92,9 @@ def _mount_tiny_tmpfs(path: Path) -> bool:
     mount = shutil.which("mount")
     if mount is None or os.geteuid() != 0:
         return False
-    done = subprocess.run([mount, "-t", "tmpfs", "-o", f"size={DISK_BYTES}", "tmpfs", str(path)],
-                          capture_output=True, timeout=30)
+    done = subprocess.run(
+        [mount, "-t", "tmpfs", "-o", f"size={DISK_BYTES}", "tmpfs", str(path)], capture_output=True, timeout=30
+    )
     return done.returncode == 0
 
 
@@ -114,13 +118,15 @@ def full_disk(tmp_path: Path) -> Iterator[tuple[Path, str]]:
 CHILD = r"""
 import json, resource, sys
 import tiktoklive_sync as tls
+from tiktoklive_sync.recording import ReconnectSettings
 from tiktoklive_sync.testing import FakeTikTok
+QUICK = ReconnectSettings(initial_delay=0.2)
 limit, out = int(sys.argv[1]), sys.argv[2]
 resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 with FakeTikTok() as fake:
     fake.add_room("someone")
     with fake.session() as s:
-        rec = tls.record_stream(s, out, tls.fetch_room_info(s, unique_id="someone"), reconnect_delay=0.2)
+        rec = tls.record_stream(s, out, tls.fetch_room_info(s, unique_id="someone"), reconnect=QUICK)
         done = rec.wait(timeout=60)
 print(json.dumps({"done": done, "error": str(rec.error or ""), "tail": rec.stderr_tail,
                   "reasons": [seg.reason for seg in rec.segments], "output": str(rec.output_path)}))
@@ -131,16 +137,26 @@ def _record_until_the_disk_is_full(fake: FakeTikTok, disk: Path, how: str) -> di
     out = disk / "out.flv"
     if how == "rlimit":  # the limit must not hit pytest itself: the recording runs in a child
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
-        done = subprocess.run([sys.executable, "-c", CHILD, str(DISK_BYTES), str(out)], capture_output=True,
-                              text=True, timeout=120, env=env)
+        done = subprocess.run(
+            [sys.executable, "-c", CHILD, str(DISK_BYTES), str(out)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env=env,
+        )
         assert done.returncode == 0, done.stderr
         return json.loads(done.stdout.strip().splitlines()[-1])
     with fake.session() as s:
-        rec = tls.record_stream(s, out, tls.fetch_room_info(s, unique_id="someone"), reconnect_delay=0.2)
+        rec = tls.record_stream(s, out, tls.fetch_room_info(s, unique_id="someone"), reconnect=QUICK)
         finished = rec.wait(timeout=60)
         rec.stop()
-    return {"done": finished, "error": str(rec.error or ""), "tail": rec.stderr_tail,
-            "reasons": [seg.reason for seg in rec.segments], "output": str(rec.output_path)}
+    return {
+        "done": finished,
+        "error": str(rec.error or ""),
+        "tail": rec.stderr_tail,
+        "reasons": [seg.reason for seg in rec.segments],
+        "output": str(rec.output_path),
+    }
 
 
 def test_a_full_disk_ends_the_recording_with_a_clear_error_and_keeps_what_was_written(fake, full_disk):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -17,6 +18,7 @@ import pytest
 import tiktoklive_sync as tls
 from tests.helpers.recording import plays
 from tiktoklive_sync.models import StreamUrls
+from tiktoklive_sync.recording import ReconnectSettings
 from tiktoklive_sync.recording._ffmpeg import probe
 from tiktoklive_sync.testing import FakeTikTok
 from tiktoklive_sync.testing.flv_stream import FlvStream
@@ -125,8 +127,9 @@ def test_a_source_that_stays_stalled_gives_up_instead_of_hanging(
 ) -> None:
     info = tls.fetch_room_info(session, room_id=ROOM)
     progress = Reached(1.0)
-    rec = tls.record_stream(session, tmp_path / "gave_up.flv", info, read_timeout=1, max_reconnects=0,
-                            live_check=lambda: True, on_progress=progress)  # fmt: skip
+    rec = tls.record_stream(session, tmp_path / "gave_up.flv", info, read_timeout=1,
+                            reconnect=ReconnectSettings(attempts=1), live_check=lambda: True,
+                            on_progress=progress)  # fmt: skip
     progress.wait()
     assert isinstance(fake.streams, FlvStream)
     fake.streams.stall()
@@ -292,3 +295,40 @@ def test_overwrite_replaces_an_existing_file(session: tls.Session, tmp_path: Pat
     rec = tls.record_stream(session, target, info, record_for=1, overwrite=True)
     assert rec.wait(timeout=40) and rec.error is None
     assert probe(target).duration >= 0.5 and plays(target)
+
+
+def test_stop_cuts_a_reconnect_wait_short(fake: FakeTikTok, session: tls.Session, tmp_path: Path) -> None:
+    info = tls.fetch_room_info(session, room_id=ROOM)
+    progress = Reached(1.0)
+    patient = ReconnectSettings(attempts=5, initial_delay=600, jitter=0)  # 10 minutes after an empty segment
+    rec = tls.record_stream(session, tmp_path / "waiting.flv", info, read_timeout=1, reconnect=patient,
+                            live_check=lambda: True, on_progress=progress)  # fmt: skip
+    progress.wait()
+    assert isinstance(fake.streams, FlvStream)
+    fake.streams.stall()
+    for _ in range(300):  # the first reconnect stalls too; then the worker waits its 600 s
+        if len(rec.segments) == 2 and rec.segments[1].ended is not None:
+            break
+        rec.wait(timeout=0.1)
+    assert [s.reason for s in rec.segments] == ["stalled", "stalled"]
+    started = time.monotonic()
+    rec.stop()
+    assert time.monotonic() - started < 20 and not rec.is_recording  # not 600 s
+    assert len(rec.segments) == 2 and rec.error is None and plays(rec.output_path)
+
+
+def test_the_deprecated_reconnect_arguments_warn_and_still_work(
+    fake: FakeTikTok, session: tls.Session, tmp_path: Path
+) -> None:
+    info = tls.fetch_room_info(session, room_id=ROOM)
+    progress = Reached(1.0)
+    with pytest.warns(DeprecationWarning, match="max_reconnects=, reconnect_delay=.* is deprecated"):
+        rec = tls.record_stream(session, tmp_path / "old.flv", info, read_timeout=1, max_reconnects=0,
+                                reconnect_delay=0, live_check=lambda: True, on_progress=progress)  # fmt: skip
+    progress.wait()
+    assert isinstance(fake.streams, FlvStream)
+    fake.streams.stall()
+    assert rec.wait(timeout=30)
+    assert [s.reason for s in rec.segments] == ["stalled", "stalled"]  # max_reconnects=0: one more try
+    with pytest.raises(ValueError, match="not both"):
+        tls.record_stream(session, tmp_path / "both.flv", info, reconnect=ReconnectSettings(), max_reconnects=1)

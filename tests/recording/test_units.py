@@ -132,7 +132,7 @@ def test_output_directory_problems_are_caught_before_ffmpeg(tmp_path: Path, no_p
         ({"record_for": "60"}, "record_for must be seconds"),
         ({"output_format": "hls"}, "output_format='hls' is not a container .* mp4, mov, flv, mkv, ts"),
         ({"output_format": "avi"}, "output_format='avi' is not a container"),
-        ({"reconnect": 1}, "reconnects by itself"),
+        ({"reconnect_streamed": 1}, "reconnects by itself"),
         ({"read_timeout": 0}, "read_timeout must be above 0"),
         ({"record_for": float("nan")}, "record_for must be a finite number"),
         ({"record_for": float("inf")}, "record_for must be a finite number"),
@@ -146,6 +146,7 @@ def test_output_directory_problems_are_caught_before_ffmpeg(tmp_path: Path, no_p
         ({"max_reconnects": 2.5}, "max_reconnects must be a whole number"),
         ({"reconnect_delay": float("nan")}, "reconnect_delay must be a finite number"),
         ({"reconnect_delay": -1}, "reconnect_delay must not be negative"),
+        ({"reconnect": 3}, "reconnect must be a ReconnectSettings"),
         ({"rw_timeout": float("inf")}, "rw_timeout must be a whole number"),
         ({"rw_timeout": 0}, "rw_timeout must be at least 1"),
     ],
@@ -282,3 +283,43 @@ def test_a_capture_file_left_by_a_crashed_recording_counts_as_existing(
     with pytest.raises(tls.RecordingError, match=r"part0\.mp4 exists \(the capture file of an earlier recording\)"):
         tls.record_stream(None, tmp_path / "out[1].mp4", room_data(), ffmpeg=fake_ffmpeg)
     assert crashed.exists()
+
+
+# -- reconnect settings -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [({"attempts": 0}, "attempts must be at least 1"), ({"attempts": True}, "attempts must be a whole number"),
+     ({"initial_delay": float("nan")}, "initial_delay must be a finite"),
+     ({"max_delay": 0}, "max_delay must be above 0"), ({"max_delay": float("inf")}, "max_delay must be a finite"),
+     ({"jitter": -1}, "jitter must not be negative")],
+)  # fmt: skip
+def test_reconnect_settings_check_their_numbers(kwargs: dict[str, Any], match: str) -> None:
+    with pytest.raises(ValueError, match=match):
+        tls.recording.ReconnectSettings(**kwargs)
+
+
+def test_reconnect_waits_double_up_to_the_cap_and_stop_cuts_them_short() -> None:
+    import threading
+
+    import tenacity
+
+    from tiktoklive_sync._backoff import Stopped
+    from tiktoklive_sync.recording._reconnect import NothingRecorded
+
+    settings = tls.recording.ReconnectSettings(attempts=5, initial_delay=1, max_delay=3, jitter=0)
+    slept: list[float] = []
+    retrying = settings.retrying(threading.Event()).copy(sleep=slept.append)
+    with pytest.raises(tenacity.RetryError):
+        for attempt in retrying:
+            with attempt:
+                raise NothingRecorded()
+    assert slept == [1, 2, 3, 3]  # four waits between five tries
+    stopping = threading.Event()
+    stopping.set()
+    with pytest.raises(Stopped):
+        for attempt in settings.retrying(stopping):
+            with attempt:
+                raise NothingRecorded()
+    assert tls.recording.ReconnectSettings.from_legacy(0, 0.5) == tls.recording.ReconnectSettings(1, 0.5)

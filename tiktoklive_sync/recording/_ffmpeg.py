@@ -177,7 +177,7 @@ def split_options(options: Mapping[str, Any]) -> tuple[list[str], list[str], boo
         if name.startswith("reconnect"):
             raise ValueError(
                 f"-{name} is not supported: ffmpeg's own reconnect ignores 'q' and drops frames after a "
-                "mid-stream FLV header. record_stream reconnects by itself (see max_reconnects)."
+                "mid-stream FLV header. record_stream reconnects by itself (see ReconnectSettings)."
             )
         if value is False:
             continue

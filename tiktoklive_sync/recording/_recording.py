@@ -27,6 +27,7 @@ import logging
 import os
 import subprocess
 import threading
+import warnings
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,7 @@ from ..errors import DuplicateDownloadError, RecordingError, UserOfflineError
 from ..models import RoomInfo, VideoFetchFormat, VideoQuality
 from ._checks import check_output, enum_value, pick_url, record_seconds, room_of, session_header
 from ._ffmpeg import CRASH_TOLERANT_MUXERS, find_ffmpeg, muxer_for, split_options
+from ._reconnect import ReconnectSettings
 from ._source import ca_bundle, check_tls_support
 from ._worker import CaptureJob, Gap, RecordingProgress, Segment, Worker
 
@@ -50,8 +52,6 @@ LiveCheck = Callable[[], "bool | RoomInfo | None"]
 
 #: the longest read timeout / reconnect delay accepted, in seconds
 MAX_READ_TIMEOUT = 3600.0
-#: the most reconnects in a row accepted
-MAX_RECONNECTS = 1000
 _CAPTURE_SUFFIX = {"flv": ".flv", "mpegts": ".ts"}
 _ACTIVE: dict[str, Recording] = {}
 _ACTIVE_LOCK = threading.Lock()
@@ -69,8 +69,9 @@ def record_stream(
     *,
     read_timeout: float = 15.0,
     live_check: LiveCheck | None = None,
-    max_reconnects: int = 3,
-    reconnect_delay: float = 1.0,
+    reconnect: ReconnectSettings | None = None,
+    max_reconnects: int | None = None,
+    reconnect_delay: float | None = None,
     on_progress: Callable[[RecordingProgress], None] | None = None,
     on_finish: Callable[[Recording], None] | None = None,
     overwrite: bool = False,
@@ -98,8 +99,11 @@ def record_stream(
             (ffmpeg's ``-rw_timeout``; an ``rw_timeout=`` option in microseconds overrides it).
         live_check: asked whether the room is still live when the source drops (see
             :data:`LiveCheck`); default: fetch the room info with ``session``.
-        max_reconnects: new segments tried in a row that record nothing before giving up.
-        reconnect_delay: seconds before such a retry (doubling each time).
+        reconnect: how to reconnect when the source drops while the room is live (a
+            :class:`~tiktoklive_sync.recording.ReconnectSettings`; default: 4 tries, waits from 1 s
+            doubling up to 30 s, cut short by :meth:`Recording.stop`).
+        max_reconnects, reconnect_delay: deprecated (a DeprecationWarning): ``max_reconnects=n`` is
+            ``ReconnectSettings(attempts=n + 1)``, ``reconnect_delay`` its ``initial_delay``.
         on_progress: called on the worker thread with a :class:`RecordingProgress` (~2x a second).
         on_finish: called on the worker thread with the Recording once its file is final.
         overwrite: replace an existing output file (and capture files an earlier recording to it
@@ -123,8 +127,7 @@ def record_stream(
     fmt = enum_value(VideoFetchFormat, record_format, "record_format")
     seconds = record_seconds(record_for)
     read_timeout = positive_number("read_timeout", read_timeout, maximum=MAX_READ_TIMEOUT)
-    whole_number("max_reconnects", max_reconnects, minimum=0, maximum=MAX_RECONNECTS)
-    non_negative_number("reconnect_delay", reconnect_delay, maximum=MAX_READ_TIMEOUT)
+    reconnect = _reconnect_settings(reconnect, max_reconnects, reconnect_delay)
     rw_timeout = ffmpeg_options.pop("rw_timeout", None)
     if rw_timeout is not None:
         whole_number("rw_timeout", rw_timeout, maximum=int(MAX_READ_TIMEOUT * 1_000_000))
@@ -157,8 +160,7 @@ def record_stream(
         input_args=tuple(input_args),
         output_args=tuple(output_args),
         ca_file=ca_bundle(session),
-        max_reconnects=max_reconnects,
-        reconnect_delay=reconnect_delay,
+        reconnect=reconnect,
     )
     check = live_check if live_check is not None else _session_live_check(session, room.id)
     return Recording._start(job, room, wanted or used_quality, used_quality, check, on_progress, on_finish)
@@ -319,6 +321,25 @@ class Recording:
     def __repr__(self) -> str:
         state = "recording" if self.is_recording else f"finished rc={self.returncode}"
         return f"<Recording {self.output_path.name!r} {self.quality.value} {state} {self.progress.seconds:.1f}s>"
+
+
+def _reconnect_settings(
+    reconnect: ReconnectSettings | None, max_reconnects: int | None, reconnect_delay: float | None
+) -> ReconnectSettings:
+    """Return the reconnect settings to use, mapping (with a warning) the deprecated arguments."""
+    if max_reconnects is None and reconnect_delay is None:
+        if reconnect is not None and not isinstance(reconnect, ReconnectSettings):
+            raise ValueError(f"reconnect must be a ReconnectSettings, not {type(reconnect).__name__}")
+        return reconnect or ReconnectSettings()
+    if reconnect is not None:
+        raise ValueError("pass either reconnect= or the deprecated max_reconnects= / reconnect_delay=, not both")
+    warnings.warn(
+        "record_stream(max_reconnects=, reconnect_delay=) is deprecated; pass "
+        "reconnect=tiktoklive_sync.recording.ReconnectSettings(attempts=max_reconnects + 1, initial_delay=...)",
+        DeprecationWarning,
+        stacklevel=3,
+    )
+    return ReconnectSettings.from_legacy(max_reconnects, reconnect_delay)
 
 
 def _active_key(output: Path) -> str:

@@ -18,9 +18,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+import tenacity
+
+from .._backoff import Stopped
 from ..errors import RecordingError
 from ..models import RoomInfo, VideoFetchFormat, VideoQuality
 from ._ffmpeg import ProgressParser, capture_argv, reap, stderr_tail, stop_process
+from ._reconnect import NothingRecorded, ReconnectSettings
 from ._segments import join_files
 from ._source import check_stream_url, check_tls_support
 
@@ -55,8 +59,7 @@ class CaptureJob:
     input_args: tuple[str, ...] = ()
     output_args: tuple[str, ...] = ()
     ca_file: str | None = None
-    max_reconnects: int = 3
-    reconnect_delay: float = 1.0
+    reconnect: ReconnectSettings = field(default_factory=ReconnectSettings)
 
 
 @dataclass(frozen=True)
@@ -166,7 +169,6 @@ class Worker:
         self._lock = threading.Lock()
         self._runs: list[_Run] = []
         self._stopping = threading.Event()
-        self._empty_streak = 0
         self._thread = threading.Thread(target=self._main, name=f"tiktoklive-record:{job.output.name}", daemon=True)
 
     # -- public face (used by Recording) -------------------------------------------------------
@@ -228,12 +230,10 @@ class Worker:
     def _main(self) -> None:
         try:
             run: _Run | None = self._runs[-1]
-            while run is not None:
-                self._pump(run)
-                again = self._should_reconnect(run)
-                log.info("segment %d of %s ended (%s, exit %s, %.1f s)", run.index, self.job.output,
-                         run.reason, run.process.returncode, run.seconds)  # fmt: skip
-                run = self._launch() if again else None
+            assert run is not None
+            self._pump(run)
+            while run is not None and self._should_reconnect(run):
+                run = self._reconnect()
         except Exception as exc:  # never die silently: record why, then still finish the file
             log.exception("recording to %s failed", self.job.output)
             self.error = exc if isinstance(exc, RecordingError) else RecordingError(f"Recording failed: {exc}")
@@ -286,6 +286,35 @@ class Worker:
             if block is not None:
                 self._progressed(run, block)
         self._settle(run)
+        log.info("segment %d of %s ended (%s, exit %s, %.1f s)", run.index, self.job.output,
+                 run.reason, run.process.returncode, run.seconds)  # fmt: skip
+
+    def _reconnect(self) -> _Run | None:
+        """After a drop: start segments until one records media, waiting per the reconnect settings
+        between ones that record nothing.
+
+        Returns:
+            the (ended) segment that recorded media, or None: the attempts were used up, the live
+            ended, or stop() was called.
+        """
+        settings = self.job.reconnect
+        try:
+            for attempt in settings.retrying(self._stopping):
+                with attempt:
+                    run = self._launch()
+                    if run is None:
+                        return None
+                    self._pump(run)
+                    if run.has_data:
+                        return run
+                    if attempt.retry_state.attempt_number < settings.attempts and not self._should_reconnect(run):
+                        return None
+                    raise NothingRecorded(f"segment {run.index} recorded nothing")
+        except Stopped:
+            return None
+        except tenacity.RetryError:
+            log.warning("%s: %d segments in a row recorded nothing; giving up", self.job.output, settings.attempts)
+        return None
 
     def _settle(self, run: _Run) -> None:
         """Reap the run's ffmpeg and note what it left and why it ended."""
@@ -348,10 +377,6 @@ class Worker:
             )
             log.warning("%s", self.error)
             return False
-        self._empty_streak = 0 if run.has_data else self._empty_streak + 1
-        if self._empty_streak > job.max_reconnects:
-            log.warning("%s: %d reconnects in a row recorded nothing; giving up", job.output, self._empty_streak)
-            return False
         answer = self._live_check()
         if answer is False or (isinstance(answer, RoomInfo) and not answer.is_live):
             log.info("the live of %s has ended", job.output)
@@ -360,9 +385,6 @@ class Worker:
             picked = answer.stream_urls.pick(job.quality, job.record_format)
             if picked is not None:
                 self.url = self._fresh_url(picked[1], answer.id)
-        delay = job.reconnect_delay * 2 ** (self._empty_streak - 1) if self._empty_streak else 0.0
-        if self._stopping.wait(delay):
-            return False
         log.info("the source of %s dropped while the room is live: starting segment %d", job.output, run.index + 1)
         return True
 
