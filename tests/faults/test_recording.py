@@ -84,6 +84,51 @@ def test_ffmpeg_killed_mid_recording_leaves_a_playable_partial_file(fake, tmp_pa
     assert sorted(p.name for p in tmp_path.iterdir()) == [f"out{suffix}"]  # no capture files left behind
 
 
+# -- SIGTERM to the process: Recording.stop() from a signal handler --------------------------------------
+
+SIGTERM_CHILD = r"""
+import json, os, signal, sys, threading, time
+import tiktoklive_sync as tls
+from tiktoklive_sync.testing import FakeTikTok
+out = sys.argv[1]
+with FakeTikTok() as fake:
+    fake.add_room("someone")
+    with fake.session() as s:
+        rec = tls.record_stream(s, out, tls.fetch_room_info(s, unique_id="someone"))
+        stopped = []
+
+        def on_sigterm(signum, frame):  # what a worker under Docker / systemd writes
+            rec.stop()
+            stopped.append(rec.is_recording)
+
+        signal.signal(signal.SIGTERM, on_sigterm)
+        while rec.progress.seconds < 1.5:
+            time.sleep(0.05)
+        threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGTERM)).start()
+        while not stopped:  # the main thread busy in every accessor the handler could interrupt
+            rec.segments, rec.gaps, rec.process, rec.progress, rec.returncode
+            rec.wait(timeout=0.001)
+print(json.dumps({"stopped": stopped, "reasons": [seg.reason for seg in rec.segments], "error": str(rec.error or ""),
+                  "output": str(rec.output_path), "paths": [str(seg.path) for seg in rec.segments]}))
+"""
+
+
+@pytest.mark.parametrize("suffix", [".mp4", ".mkv"])
+def test_stop_from_a_sigterm_handler_finishes_the_file(tmp_path, suffix):
+    out = tmp_path / f"out{suffix}"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    done = subprocess.run(
+        [sys.executable, "-c", SIGTERM_CHILD, str(out)], capture_output=True, text=True, timeout=120, env=env
+    )  # a deadlocked handler would hang here, and fail the test
+    assert done.returncode == 0, done.stderr[-2000:]
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["stopped"] == [False]  # stop() returned with the file final
+    assert result["reasons"] == ["stopped"] and result["error"] == ""
+    assert result["output"] == str(out) and result["paths"] == [str(out)]
+    assert probe(out).duration >= 1.0 and plays(out)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [out.name]
+
+
 # -- a full disk ----------------------------------------------------------------------------------------
 
 

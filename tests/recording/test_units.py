@@ -323,3 +323,10 @@ def test_reconnect_waits_double_up_to_the_cap_and_stop_cuts_them_short() -> None
             with attempt:
                 raise NothingRecorded()
     assert tls.recording.ReconnectSettings.from_legacy(0, 0.5) == tls.recording.ReconnectSettings(1, 0.5)
+
+
+def test_mp4_is_captured_as_fragmented_mp4_and_flv_as_it_is() -> None:
+    mp4 = ff.capture_argv("ffmpeg", URL, Path("o.mp4.part0.mp4"), muxer="mp4")
+    assert mp4[mp4.index("-movflags") + 1] == "+frag_keyframe+empty_moov+default_base_moof"
+    assert mp4[mp4.index("-frag_duration") + 1] == "1000000" and "-flush_packets" in mp4
+    assert "-movflags" not in ff.capture_argv("ffmpeg", URL, Path("o.flv"), muxer="flv")

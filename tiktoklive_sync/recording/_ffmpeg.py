@@ -13,7 +13,8 @@ import os
 import re
 import shutil
 import subprocess
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -29,19 +30,27 @@ __all__ = [
     "split_options",
     "capture_argv",
     "stop_process",
+    "signal_process",
     "reap",
     "stderr_tail",
     "muxer_for",
     "CRASH_TOLERANT_MUXERS",
+    "FRAGMENTED",
 ]
 
 log = logging.getLogger("tiktoklive_sync")
 
 ENV_VAR = "TIKTOKLIVE_FFMPEG"
 
-#: muxers whose files stay readable up to the last packet when ffmpeg is killed mid-write (given
-#: ``-flush_packets 1``). Matroska is not one: a killed mkv loses its unfinished cluster, often all.
-CRASH_TOLERANT_MUXERS = frozenset({"flv", "mpegts"})
+#: muxers whose files stay readable when ffmpeg is killed mid-write (given ``-flush_packets 1``): FLV
+#: and MPEG-TS up to the last packet, MP4/MOV written as fragmented MP4 (:data:`FRAGMENTED`) up to the
+#: last whole fragment (at most a second). Matroska is not one: a killed mkv loses its unfinished cluster.
+CRASH_TOLERANT_MUXERS = frozenset({"flv", "mpegts", "mp4", "mov"})
+
+#: how MP4/MOV is written while recording: the index (an empty moov) first, then self-contained
+#: fragments of at most a second (each video key frame starts one), each flushed to disk whole. The
+#: file plays while it grows and after a kill, and needs no remux pass at the end.
+FRAGMENTED = ("-movflags", "+frag_keyframe+empty_moov+default_base_moof", "-frag_duration", "1000000")
 
 #: file name endings and the muxer each means
 _MUXER_BY_SUFFIX = {
@@ -204,7 +213,8 @@ def capture_argv(
     """Return the argument list of one capture ffmpeg (stream copy unless ``output_args`` encode).
 
     Progress goes to stdout (``-progress pipe:1``), errors to stderr, ``q`` on stdin stops it.
-    Every packet is flushed to disk as it comes, so a killed ffmpeg loses at most the last one.
+    What the muxer writes is flushed to disk at once (each packet; for MP4/MOV each fragment, which
+    is written :data:`FRAGMENTED`), so a killed ffmpeg leaves a file that ends on a whole packet.
     ``url`` must have passed :func:`~._source.check_stream_url`: ffmpeg may open only http(s)
     (``-protocol_whitelist``), https with ``-tls_verify 1`` against ``ca_file``. User-Agent and
     Referer are sent; cookies never are (a command line is visible to other local users).
@@ -215,34 +225,45 @@ def capture_argv(
         argv += ["-user_agent", user_agent]
     if referer:
         argv += ["-headers", f"Referer: {referer}\r\n"]
-    argv += [*input_args, "-i", url, *MAP_AV, "-c", "copy", *output_args, "-flush_packets", "1"]
+    argv += [*input_args, "-i", url, *MAP_AV, "-c", "copy"]
+    argv += [*(FRAGMENTED if muxer in ("mp4", "mov") else ()), *output_args, "-flush_packets", "1"]
     if seconds is not None:
         argv += ["-t", f"{seconds:.3f}"]
     return argv + ["-f", muxer, "-y", str(output)]
 
 
 def stop_process(process: subprocess.Popen[bytes], timeout: float = 10.0) -> int:
-    """Stop an ffmpeg cleanly if it can be, by force if not; always wait for it to exit.
-
-    ``q`` on stdin (ffmpeg finishes the file, exit 0), then SIGTERM (exit 255, file complete), a
-    second SIGTERM (a stalled ffmpeg ignores the first), then SIGKILL. The first step gets half of
-    ``timeout``, the SIGTERMs a quarter each.
+    """Stop an ffmpeg cleanly if it can be, by force if not (see :func:`signal_process`); reap it.
 
     Returns:
         the exit code.
     """
-    steps: list[tuple[Any, float]] = [(_send_q, timeout / 2), (_terminate, timeout / 4), (_terminate, timeout / 4)]
-    for step, grace in steps:
-        if process.poll() is not None:
-            break
-        step(process)
-        try:
-            return process.wait(grace)
-        except subprocess.TimeoutExpired:
-            log.debug("ffmpeg %d still running after %s; escalating", process.pid, step.__name__)
-    if process.poll() is None:
-        process.kill()
+    signal_process(process, timeout)
     return process.wait()
+
+
+def signal_process(process: subprocess.Popen[bytes], timeout: float = 10.0, *, steps: int = 4) -> None:
+    """Ask ffmpeg to stop, escalating until it has exited; does not reap it.
+
+    ``q`` on stdin (ffmpeg finishes the file, exit 0), then SIGTERM (exit 255, file complete), a
+    second SIGTERM (a stalled ffmpeg ignores the first), then SIGKILL. The first step gets half of
+    ``timeout``, the SIGTERMs a quarter each; ``steps`` limits how far it goes. It waits by polling
+    (``poll()`` never blocks on a lock) and writes ``q`` with ``os.write``, so it is safe to call
+    from a signal handler.
+    """
+    plan: list[tuple[Callable[[subprocess.Popen[bytes]], None], float]] = [
+        (_send_q, timeout / 2), (_terminate, timeout / 4), (_terminate, timeout / 4), (_kill, 0.0),
+    ]  # fmt: skip
+    for step, grace in plan[:steps]:
+        if process.poll() is not None:
+            return
+        step(process)
+        deadline = time.monotonic() + grace
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                return
+            time.sleep(0.02)
+        log.debug("ffmpeg %d still running after %s; escalating", process.pid, step.__name__)
 
 
 def reap(process: subprocess.Popen[bytes]) -> int:
@@ -272,9 +293,8 @@ def stderr_tail(stderr: IO[bytes], lines: int = 15) -> str:
 
 def _send_q(process: subprocess.Popen[bytes]) -> None:
     try:
-        if process.stdin is not None:
-            process.stdin.write(b"q")
-            process.stdin.flush()
+        if process.stdin is not None:  # os.write: a buffered write takes a lock a signal handler could re-enter
+            os.write(process.stdin.fileno(), b"q")
     except (OSError, ValueError):
         pass  # stdin already closed: ffmpeg is exiting; the next steps wait for it
 
@@ -282,6 +302,11 @@ def _send_q(process: subprocess.Popen[bytes]) -> None:
 def _terminate(process: subprocess.Popen[bytes]) -> None:
     if process.poll() is None:
         process.terminate()
+
+
+def _kill(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.kill()
 
 
 class ProgressParser:

@@ -10,6 +10,7 @@ A :meth:`Recording.stop` cuts any wait short.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import tenacity
@@ -54,9 +55,10 @@ class ReconnectSettings:
         if self.jitter is not None:
             non_negative_number("jitter", self.jitter, maximum=3600)
 
-    def retrying(self, stopping: threading.Event) -> tenacity.Retrying:
+    def retrying(self, stopping: threading.Event | Callable[[], bool]) -> tenacity.Retrying:
         """Return the tenacity loop for one drop: retries :class:`NothingRecorded` only, waits per these
-        settings, and raises :class:`~tiktoklive_sync._backoff.Stopped` from a wait once ``stopping`` is set.
+        settings, and raises :class:`~tiktoklive_sync._backoff.Stopped` from a wait once ``stopping`` is set
+        (an Event, or a callable returning True).
 
         When the attempts are used up it raises ``tenacity.RetryError``.
         """

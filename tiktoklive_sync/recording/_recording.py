@@ -2,11 +2,13 @@
 
 :func:`record_stream` starts ffmpeg (``subprocess.Popen``, an argument list, stdin a pipe) and
 returns a :class:`Recording` at once; a worker thread reads ffmpeg's ``-progress`` output. How it
-behaves (measured, see shared/bench/RECORDING.md):
+behaves (its ffmpeg CPU against a bare ``ffmpeg -i URL -c copy`` is measured in benchmarks/recording.py):
 
 - streams are copied (``-c copy``), never re-encoded unless codec options are passed;
-- ffmpeg writes into a crash-tolerant container (flv, mkv or ts): a killed ffmpeg leaves a playable
-  file. An ``.mp4`` is made from it by a ``-c copy`` remux with the index in front (faststart);
+- ffmpeg writes into a crash-tolerant container: a killed ffmpeg leaves a playable file. ``.flv`` and
+  ``.ts`` are written as they are; ``.mp4`` / ``.mov`` as fragmented MP4 (the index first, then
+  fragments of at most a second), so no remux pass runs at the end; ``.mkv`` (not crash-tolerant)
+  is captured as FLV and remuxed once the capture ends;
 - ``-rw_timeout`` is always set, so a stalled source ends ffmpeg instead of hanging it;
 - when the source drops while the room is still live, a new ffmpeg records the next segment, and
   at the end the segments are joined with the concat demuxer; :attr:`Recording.gaps` lists the holes;
@@ -52,7 +54,7 @@ LiveCheck = Callable[[], "bool | RoomInfo | None"]
 
 #: the longest read timeout / reconnect delay accepted, in seconds
 MAX_READ_TIMEOUT = 3600.0
-_CAPTURE_SUFFIX = {"flv": ".flv", "mpegts": ".ts"}
+_CAPTURE_SUFFIX = {"flv": ".flv", "mpegts": ".ts", "mp4": ".mp4", "mov": ".mov"}
 _ACTIVE: dict[str, Recording] = {}
 _ACTIVE_LOCK = threading.Lock()
 

@@ -23,7 +23,7 @@ import tenacity
 from .._backoff import Stopped
 from ..errors import RecordingError
 from ..models import RoomInfo, VideoFetchFormat, VideoQuality
-from ._ffmpeg import ProgressParser, capture_argv, reap, stderr_tail, stop_process
+from ._ffmpeg import ProgressParser, capture_argv, reap, signal_process, stderr_tail, stop_process
 from ._reconnect import NothingRecorded, ReconnectSettings
 from ._segments import join_files
 from ._source import check_stream_url, check_tls_support
@@ -166,9 +166,14 @@ class Worker:
         self.on_done: Callable[[], None] | None = None
         self._live_check = live_check
         self._on_progress = on_progress
+        # Taken by the worker thread (and start()) only. What other threads read is published as
+        # immutable snapshots, so no reader (a signal handler included) ever waits on it.
         self._lock = threading.Lock()
         self._runs: list[_Run] = []
-        self._stopping = threading.Event()
+        self._segments: tuple[Segment, ...] = ()
+        self._gaps: tuple[Gap, ...] = ()
+        self._stop_requested = False  # a plain flag: setting it takes no lock
+        self._done = False  # set before `finished`: the file is final
         self._thread = threading.Thread(target=self._main, name=f"tiktoklive-record:{job.output.name}", daemon=True)
 
     # -- public face (used by Recording) -------------------------------------------------------
@@ -184,8 +189,8 @@ class Worker:
 
     @property
     def process(self) -> subprocess.Popen[bytes] | None:
-        with self._lock:
-            return self._runs[-1].process if self._runs else None
+        runs = self._runs  # appending to a list is atomic: no lock needed to read its last item
+        return runs[-1].process if runs else None
 
     @property
     def returncode(self) -> int | None:
@@ -193,13 +198,16 @@ class Worker:
         return process.returncode if process is not None else None
 
     def segments(self) -> tuple[Segment, ...]:
-        with self._lock:
-            return tuple(r.snapshot() for r in self._runs)
+        return self._segments
 
     def gaps(self) -> tuple[Gap, ...]:
-        with self._lock:
-            runs = [r for r in self._runs if r.ended is not None and r.has_data]
-        return tuple(
+        return self._gaps
+
+    def _publish(self) -> None:
+        """Refresh the snapshots readers see (called with the lock held, after every change)."""
+        self._segments = tuple(r.snapshot() for r in self._runs)
+        runs = [r for r in self._runs if r.ended is not None and r.has_data]
+        self._gaps = tuple(
             Gap(a.index, a.last_data or a.ended or a.started, b.first_data or b.started)
             for a, b in zip(runs, runs[1:], strict=False)
         )
@@ -216,14 +224,26 @@ class Worker:
         return True
 
     def stop(self, timeout: float) -> None:
-        """Stop the current ffmpeg gracefully (escalating), start no new one, wait for the file."""
-        with self._lock:
-            self._stopping.set()
+        """Stop the current ffmpeg gracefully (escalating), start no new one, wait for the file.
+
+        Safe in a signal handler: it sets a flag, signals ffmpeg and waits by polling, taking no
+        lock the interrupted code could hold; the worker thread finishes the file meanwhile.
+        """
+        self._stop_requested = True
+        if threading.current_thread() is self._thread:  # from a callback: the thread finishes by itself
             run = self._runs[-1] if self._runs else None
-        if run is not None and run.process.poll() is None:
-            log.info("stopping the recording to %s", self.job.output)
-            stop_process(run.process, timeout)
-        self.join(None)
+            if run is not None:
+                signal_process(run.process, 0.0, steps=1)
+            return
+        signalled: set[int] = set()
+        while not self._done:
+            runs = self._runs
+            run = runs[-1] if runs else None
+            if run is not None and run.index not in signalled and run.process.poll() is None:
+                signalled.add(run.index)  # a segment started just as stop() came is stopped too
+                signal_process(run.process, timeout)
+            else:
+                time.sleep(0.02)
 
     # -- the thread ----------------------------------------------------------------------------
 
@@ -248,6 +268,7 @@ class Worker:
             except Exception as exc:
                 log.exception("could not finish %s", self.job.output)
                 self.error = RecordingError(f"Could not finish {self.job.output}: {exc}")
+            self._done = True  # first: a stop() polling for it must not need the Event's lock
             self.finished.set()
             if self.on_done is not None:
                 self.on_done()
@@ -255,7 +276,7 @@ class Worker:
     def _launch(self) -> _Run | None:
         job = self.job
         with self._lock:
-            if self._stopping.is_set():
+            if self._stop_requested:
                 return None
             index = len(self._runs)
             path = job.output.with_name(f"{job.output.name}.part{index}{job.capture_suffix}")
@@ -274,6 +295,7 @@ class Worker:
                 raise RecordingError(f"Could not run ffmpeg ({job.ffmpeg}): {exc}") from exc
             run = _Run(index, path, process, stderr)
             self._runs.append(run)
+            self._publish()
         log.debug("segment %d of %s: %s", index, job.output, " ".join(argv[:-1]))
         return run
 
@@ -299,7 +321,7 @@ class Worker:
         """
         settings = self.job.reconnect
         try:
-            for attempt in settings.retrying(self._stopping):
+            for attempt in settings.retrying(lambda: self._stop_requested):
                 with attempt:
                     run = self._launch()
                     if run is None:
@@ -332,6 +354,7 @@ class Worker:
             else:
                 run.reason = "source ended" if rc == 0 else "failed"
             self.stderr_tail = tail
+            self._publish()
 
     def _progressed(self, run: _Run, block: dict[str, Any]) -> None:
         with self._lock:
@@ -349,6 +372,7 @@ class Worker:
                 segment=run.index,
             )
             self.progress = progress
+            self._publish()
         log.debug("recording %s: %.1f s, %d bytes, %s kbit/s, speed %s", self.job.output.name,
                   progress.seconds, progress.bytes, progress.bitrate, progress.speed)  # fmt: skip
         if self._on_progress is not None:
@@ -361,11 +385,15 @@ class Worker:
         """Decide whether the source dropping (not a stop, a kill or the end) warrants a new segment."""
         job = self.job
         recorded = self.progress.seconds
-        if self._stopping.is_set():
-            run.reason = "stopped"
+        if self._stop_requested:
+            with self._lock:
+                run.reason = "stopped"
+                self._publish()
             return False
         if job.record_for is not None and recorded >= job.record_for - _RECORD_FOR_SLACK:
-            run.reason = "finished"
+            with self._lock:
+                run.reason = "finished"
+                self._publish()
             return False
         rc = run.process.returncode
         if rc is None or rc < 0 or rc == 255 or not any(r.has_data for r in self._runs):
@@ -417,6 +445,7 @@ class Worker:
                 for r in runs:
                     r.holder = (r.path if r.path.exists() else self.output_path) if r in kept else None
                     r.finished = True
+                self._publish()
 
     def _finish_kept(self, kept: list[_Run]) -> None:
         job = self.job
