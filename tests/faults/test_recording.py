@@ -64,8 +64,13 @@ class Reached:
 
 @pytest.mark.parametrize(
     "sig, suffix, rc",
-    [(signal.SIGKILL, ".flv", -signal.SIGKILL), (signal.SIGTERM, ".mkv", 255)],
-    ids=["SIGKILL-flv", "SIGTERM-mkv"],
+    [
+        (signal.SIGKILL, ".flv", -signal.SIGKILL),
+        (signal.SIGKILL, ".mp4", -signal.SIGKILL),
+        (signal.SIGKILL, ".ts", -signal.SIGKILL),
+        (signal.SIGTERM, ".mkv", 255),
+    ],
+    ids=["SIGKILL-flv", "SIGKILL-fragmented-mp4", "SIGKILL-ts", "SIGTERM-mkv"],
 )
 def test_ffmpeg_killed_mid_recording_leaves_a_playable_partial_file(fake, tmp_path, sig, suffix, rc):
     reached = Reached(1.5)

@@ -199,6 +199,8 @@ def test_join_argv_remuxes_one_file_and_concatenates_several(tmp_path: Path) -> 
         "ffmpeg", [tmp_path / "a.flv", tmp_path / "b.flv"], tmp_path / "l.txt", tmp_path / "o.flv", "flv"
     )
     assert two[two.index("-f") + 1] == "concat" and "+faststart" not in two
+    spaced = segments.concat_list([tmp_path / "a.mp4", tmp_path / "b.mp4"], [2.6704])
+    assert spaced == f"file '{tmp_path}/a.mp4'\nduration 2.670\nfile '{tmp_path}/b.mp4'\n"
     text = segments.concat_list([tmp_path / "it's.flv"])
     assert text == f"file '{tmp_path}/it'\\''s.flv'\n"
 

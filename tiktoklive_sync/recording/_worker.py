@@ -455,8 +455,8 @@ class Worker:
                 f"Nothing was recorded (ffmpeg exit code {rc}). ffmpeg said: {self.stderr_tail}"
             )
             return
-        clean = kept[0].process.returncode in (0, 255)
-        if len(kept) == 1 and clean and job.capture_muxer == job.final_muxer:
+        if len(kept) == 1 and job.capture_muxer == job.final_muxer:
+            # the capture container is crash-tolerant: even a killed ffmpeg's file is kept as written
             os.replace(kept[0].path, job.output)
             return
         problem = join_files(job.ffmpeg, [r.path for r in kept], job.output, job.final_muxer)
