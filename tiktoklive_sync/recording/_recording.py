@@ -39,9 +39,10 @@ from ..errors import DuplicateDownloadError, RecordingError, UserOfflineError
 from ..models import RoomInfo, VideoFetchFormat, VideoQuality
 from ._checks import check_output, enum_value, pick_url, record_seconds, room_of, session_header
 from ._ffmpeg import CRASH_TOLERANT_MUXERS, find_ffmpeg, muxer_for, split_options
+from ._jobs import CaptureJob, Gap, RecordingProgress, Segment
 from ._reconnect import ReconnectSettings
 from ._source import ca_bundle, check_tls_support
-from ._worker import CaptureJob, Gap, RecordingProgress, Segment, Worker
+from ._worker import Worker
 
 __all__ = ["record_stream", "Recording", "RecordingProgress", "Segment", "Gap", "LiveCheck"]
 
