@@ -35,6 +35,8 @@ PUBLIC = [
     "GiftEvent",
     "GiftList",
     "GiftPayload",
+    "GiftStreak",
+    "GiftStreaks",
     "Image",
     "InitialCursorMissingError",
     "InvalidFetchIsLiveRequest",
@@ -63,6 +65,7 @@ PUBLIC = [
     "SignAPIError",
     "SignatureMissingTokensError",
     "SignatureRateLimitError",
+    "SinkError",
     "SocialEvent",
     "StreamUnavailableError",
     "StreamUrls",
@@ -101,11 +104,14 @@ PUBLIC = [
     "send_room_chat",
     "send_room_gift",
     "send_room_like",
+    "sinks",
 ]
 
 #: subpackages a user may import (``tiktoklive_sync.events``, ``.errors``, ``.testing``, ...) or that
 #: are attributes of the package once imported; everything else without an underscore is in __all__
-SUBMODULES = {"errors", "events", "live", "models", "proto", "recording", "routes", "cli", "testing"}
+SUBMODULES = {
+    "errors", "events", "live", "models", "proto", "recording", "routes", "cli", "testing", "sinks", "streaks",
+}
 
 
 def test_the_top_level_exports_exactly_the_pinned_names() -> None:

@@ -19,7 +19,7 @@ the other packages without a leading underscore. Modules whose names start with 
 import warnings as _warnings
 from typing import Any as _Any
 
-from . import errors, events
+from . import errors, events, sinks
 from .__version__ import __version__
 from ._browser import BrowserProfile
 from ._retry import RetryPolicy
@@ -47,6 +47,7 @@ from .errors import (
     SignAPIError,
     SignatureMissingTokensError,
     SignatureRateLimitError,
+    SinkError,
     StreamUnavailableError,
     TikTokLiveError,
     UnexpectedSignatureError,
@@ -112,11 +113,13 @@ from .routes import (
     send_room_gift,
     send_room_like,
 )
+from .streaks import GiftStreak, GiftStreaks
 
 __all__ = [
     "__version__",
     "errors",
     "events",
+    "sinks",
     "BrowserProfile",
     "RetryPolicy",
     "Endpoints",
@@ -151,6 +154,7 @@ __all__ = [
     "DuplicateDownloadError",
     "FFmpegNotFoundError",
     "StreamUnavailableError",
+    "SinkError",
     "Event",
     "CommentEvent",
     "GiftEvent",
@@ -204,6 +208,8 @@ __all__ = [
     "send_room_chat",
     "send_room_gift",
     "send_room_like",
+    "GiftStreak",
+    "GiftStreaks",
 ]
 
 # Names exported by 0.1.0 that are no longer part of the top level: still reachable, with a warning
