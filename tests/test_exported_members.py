@@ -17,6 +17,7 @@ PUBLIC = [
     "CommentEvent",
     "ConnectEvent",
     "ControlEvent",
+    "CreatorStatus",
     "DisconnectEvent",
     "DuplicateDownloadError",
     "EmoteChatEvent",
@@ -43,9 +44,11 @@ PUBLIC = [
     "InvalidFetchRoomInfoPayload",
     "JoinEvent",
     "LikeEvent",
+    "LiveChange",
     "LiveCheckpoint",
     "LiveClient",
     "LiveEndEvent",
+    "LivePool",
     "LiveSettings",
     "LiveState",
     "LiveStats",
@@ -57,6 +60,7 @@ PUBLIC = [
     "Recording",
     "RecordingError",
     "RecordingProgress",
+    "RequestBudget",
     "RetryPolicy",
     "RoomInfo",
     "RoomUserSeqEvent",
@@ -105,12 +109,14 @@ PUBLIC = [
     "send_room_gift",
     "send_room_like",
     "sinks",
+    "wait_until_live",
+    "watch_live_status",
 ]
 
 #: subpackages a user may import (``tiktoklive_sync.events``, ``.errors``, ``.testing``, ...) or that
 #: are attributes of the package once imported; everything else without an underscore is in __all__
 SUBMODULES = {
-    "errors", "events", "live", "models", "proto", "recording", "routes", "cli", "testing", "sinks", "streaks",
+    "errors", "events", "live", "models", "proto", "recording", "routes", "cli", "testing", "sinks", "streaks", "pool",
 }
 
 

@@ -22,9 +22,11 @@ from typing import Any as _Any
 from . import errors, events, sinks
 from .__version__ import __version__
 from ._browser import BrowserProfile
+from ._budget import RequestBudget
 from ._retry import RetryPolicy
 from ._session import Endpoints, Session
 from ._signer import WebcastPlatform
+from ._waiting import LiveChange, wait_until_live, watch_live_status
 from .errors import (
     AgeRestrictedError,
     AuthenticatedWebSocketConnectionError,
@@ -94,6 +96,7 @@ from .models import (
     VideoFetchQuality,
     VideoQuality,
 )
+from .pool import CreatorStatus, LivePool
 from .recording import Recording, RecordingProgress, record_stream
 from .routes import (
     GiftPayload,
@@ -208,6 +211,12 @@ __all__ = [
     "send_room_chat",
     "send_room_gift",
     "send_room_like",
+    "CreatorStatus",
+    "LiveChange",
+    "LivePool",
+    "RequestBudget",
+    "wait_until_live",
+    "watch_live_status",
     "GiftStreak",
     "GiftStreaks",
 ]
