@@ -31,6 +31,7 @@ import requests
 import requests.adapters
 
 from ._browser import BrowserProfile, random_profile
+from ._budget import RequestBudget
 from ._retry import RetryPolicy
 
 if TYPE_CHECKING:
@@ -110,9 +111,12 @@ class Session(requests.Session):
         trusted_sign_hosts: sign server host names that may receive the session id (default:
             ``$WHITELIST_AUTHENTICATED_SESSION_ID_HOST``). Nobody is trusted otherwise.
         profile: the :class:`BrowserProfile` to present (default: a random preset, kept for life).
+        max_requests_per_second: a shared :class:`RequestBudget` for every request sent with the
+            Session (all threads, retries and redirects included; None: unlimited). Kept as
+            :attr:`budget`.
 
     Raises:
-        ValueError: a timeout that is not positive.
+        ValueError: a timeout that is not positive, or a request rate that is not positive.
     """
 
     def __init__(
@@ -125,8 +129,10 @@ class Session(requests.Session):
         retry: RetryPolicy | None = None,
         trusted_sign_hosts: Iterable[str] | None = None,
         profile: BrowserProfile | None = None,
+        max_requests_per_second: float | None = None,
     ) -> None:
         super().__init__()
+        self.budget = RequestBudget(max_requests_per_second) if max_requests_per_second is not None else None
         self.timeout = _check_timeout(timeout if timeout is not None else DEFAULT_TIMEOUT)
         self.endpoints = endpoints or Endpoints()
         self.retry_policy = retry or RetryPolicy()
@@ -325,6 +331,12 @@ class Session(requests.Session):
         if retry and self.retry_policy.applies_to(method):
             return self.retry_policy.retrying()(send, method, url, **kwargs)
         return send(method, url, **kwargs)
+
+    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+        """Send a prepared request, first taking a token from :attr:`budget` (if there is one)."""
+        if self.budget is not None:
+            self.budget.acquire()
+        return super().send(request, **kwargs)
 
     def cookie_header(self, url: str | None = None) -> str:
         """Return the cookies a request to ``url`` (default: the web host) would carry, as a header."""
