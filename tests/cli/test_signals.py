@@ -85,3 +85,44 @@ def test_sigterm_cuts_a_short_command_with_143() -> None:
             proc.wait()
     assert proc.returncode == 143, err
     assert err.splitlines() == ["tiktoklive-sync: interrupted"]
+
+
+def test_sigterm_to_watch_many_with_wait_prints_the_summary_and_exits_0() -> None:
+    proc = spawn("--fake", "watch", DEMO_USER, "quiet_creator", "--wait", "--interval", "0.5", "--json")
+    try:
+        first = proc.stdout.readline() if proc.stdout else ""
+        assert json.loads(first)["creator"] == DEMO_USER
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+        proc.wait()
+    assert proc.returncode == 0, err
+    assert "watched 2 creators for " in err and "1 live, " in err and "Traceback" not in err
+    records = [json.loads(line) for line in out.splitlines()]
+    assert records and records[-1]["type"] == "disconnect"  # the pool's last events still came out
+
+
+@pytest.mark.ffmpeg
+def test_sigterm_to_record_many_finishes_each_recording(tmp_path: Path) -> None:
+    proc = spawn("--fake", "record", DEMO_USER, "quiet_creator", "--dir", str(tmp_path), "--wait",
+                 "--interval", "0.5")
+    try:
+        deadline = time.monotonic() + 60
+        while not any(p.stat().st_size > 50_000 for p in tmp_path.rglob("*") if p.is_file()):
+            assert time.monotonic() < deadline, "nothing was recorded"
+            time.sleep(0.2)
+        time.sleep(1.0)
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=90)
+    finally:
+        proc.kill()
+        proc.wait()
+    assert proc.returncode == 0, err
+    files = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert len(files) == 1 and files[0].parent == tmp_path / DEMO_USER and files[0].suffix == ".mp4"
+    saved, = out.splitlines()
+    assert saved.startswith(f"saved {files[0]} (@{DEMO_USER}, ")
+    facts = probe(files[0])
+    assert facts.has_video and facts.has_audio and facts.duration > 0.5
+    assert "recorded 2 creators for " in err

@@ -45,8 +45,11 @@ def _who(user: Any) -> str:
     return f"@{unique_id}" + (f" ({nickname})" if nickname and nickname != unique_id else "")
 
 
-def event_line(event: Any) -> str:
-    """Return one human-readable line for an event (what ``watch`` prints on a terminal)."""
+def event_line(event: Any, creator: str | None = None) -> str:
+    """Return one human-readable line for an event (what ``watch`` prints on a terminal).
+
+    ``creator`` (the pool's @handle for the event) is shown after the time when given.
+    """
     kind = event_kind(event)
     user = getattr(event, "user", None)
     if kind == "comment":
@@ -69,7 +72,8 @@ def event_line(event: Any) -> str:
         text = _who(user)
     else:
         text = safe_text(getattr(event, "display_text", "") or repr(event))
-    return f"{time.strftime('%H:%M:%S')} {kind:<13} {' '.join(text.split())}"
+    who = f"@{safe_text(creator)} " if creator else ""
+    return f"{time.strftime('%H:%M:%S')} {who}{kind:<13} {' '.join(text.split())}"
 
 
 def event_json(event: Any) -> dict[str, Any]:

@@ -17,6 +17,7 @@ import logging
 import os
 import sys
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import Any, TextIO
 
 import requests
@@ -105,10 +106,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return run_demo(args, out=sys.stdout)
     if args.command == "users":
         return _users(args, sys.stdout)
-    if args.command == "record":
-        from ._args import output_file
-
-        args.output = output_file(args.output, overwrite=args.overwrite)
+    if args.command in ("watch", "record"):
+        _check_live_args(args)
     with _session(args) as session:
         if args.command == "is-live":
             return _is_live(session, args.users, sys.stdout)
@@ -127,11 +126,48 @@ def _dispatch(args: argparse.Namespace) -> int:
 
             _print_gifts(fetch_gift_list(session), as_json=args.json, out=sys.stdout)
             return EXIT_OK
+        if args.many:
+            from ._many import run_many
+
+            return run_many(session, args, args.users, record=args.command == "record", out=sys.stdout)
         from ._live import run_record, run_watch
 
         if args.command == "watch":
             return run_watch(session, args, out=sys.stdout)
         return run_record(session, args, out=sys.stdout)
+
+
+def _check_live_args(args: argparse.Namespace) -> None:
+    """Sort out ``watch`` / ``record``'s creators and files before any request (sets ``args.many``).
+
+    Raises:
+        UsageError: a bad handle or file, ``record`` without OUT or ``--dir``, ``--wait`` without ``--dir``.
+    """
+    from ._args import handle, output_file
+
+    if args.command == "watch":
+        args.many = len(args.users) > 1 or args.wait or bool(args.jsonl or args.db)
+        args.user = args.users[0]
+        return
+    if args.dir:
+        try:
+            args.users = [handle(t) for t in args.targets]
+        except argparse.ArgumentTypeError as exc:
+            raise UsageError(str(exc)) from None
+        if Path(args.dir).exists() and not Path(args.dir).is_dir():
+            raise UsageError(f"--dir {args.dir!r} is a file, not a directory")
+        args.many = True
+        return
+    if args.wait:
+        raise UsageError("--wait records every live into a directory: add --dir DIR")
+    if len(args.targets) != 2:
+        raise UsageError("record takes USER OUT for one creator, or USER... --dir DIR for several")
+    try:
+        args.user = handle(args.targets[0])
+    except argparse.ArgumentTypeError as exc:
+        raise UsageError(str(exc)) from None
+    args.output = output_file(args.targets[1], overwrite=args.overwrite)
+    args.users, args.many = [args.user], False
 
 
 def _users(args: argparse.Namespace, out: TextIO) -> int:
@@ -155,6 +191,10 @@ def _session(args: argparse.Namespace) -> Iterator[Session]:
         kwargs: dict[str, Any] = {"sign_api_key": args.sign_api_key, "timeout": (min(5.0, args.timeout), args.timeout)}
         if args.proxy:
             kwargs["proxies"] = {"http": args.proxy, "https": args.proxy}
+        if getattr(args, "many", False):  # polling many creators: one budget, so TikTok's WAF stays calm
+            from ..pool import DEFAULT_POOL_RATE
+
+            kwargs["max_requests_per_second"] = DEFAULT_POOL_RATE
         session = fake.session(**kwargs) if fake is not None else Session(**kwargs)
         session_id = os.environ.get("TIKTOKLIVE_SESSION_ID")
         if session_id:

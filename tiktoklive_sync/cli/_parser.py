@@ -102,25 +102,43 @@ def build_parser() -> argparse.ArgumentParser:
     kinds = event_kind_names()
     p = command("watch", "print live events until Ctrl-C / SIGTERM, --for, or the live ends",
                 epilog=f"event kinds for --events: {', '.join(kinds)}")
-    p.add_argument("user", metavar="USER", type=handle)
+    p.add_argument("users", nargs="+", metavar="USER", type=handle,
+                   help="one creator, or several: each one's live is watched (with --wait, every live until stopped)")
     out = p.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="JSON lines (the default when stdout is not a terminal)")
     out.add_argument("--text", action="store_true", help="readable lines even when stdout is not a terminal")
     p.add_argument("--events", type=event_kinds(kinds), metavar="KINDS",
                    help="comma-separated kinds to show, e.g. comment,gift,like,join,follow (see below)")
     p.add_argument("--for", dest="duration", type=seconds, metavar="SECONDS", help="stop after this long")
+    _many_options(p, record=False)
 
     p = command("record", "record a live stream to a file until Ctrl-C / SIGTERM, --for, or the live ends",
                 epilog=f"file endings: {', '.join(RECORD_EXTENSIONS)} (the ending picks the container)")
-    p.add_argument("user", metavar="USER", type=handle)
-    p.add_argument("output", metavar="OUT", help=f"the file to write ({', '.join(RECORD_EXTENSIONS)})")
+    p.add_argument("targets", nargs="+", metavar="USER [OUT]",
+                   help=f"USER OUT (a file ending in {', '.join(RECORD_EXTENSIONS)}); with --dir, one or more USERs")
     p.add_argument("--for", dest="duration", type=seconds, metavar="SECONDS", help="record this long")
     p.add_argument("--quality", default="HD", type=str.upper, choices=[q.name for q in VideoQuality],
                    help="stream quality (default HD; the nearest one if the room lacks it)")
     p.add_argument("--overwrite", action="store_true", help="replace OUT if it exists (refused otherwise)")
+    _many_options(p, record=True)
 
     p = command("users", "list the embedded FakeTikTok's creators (with --fake)")
     p = command("demo", "watch and record a scripted room on an embedded FakeTikTok")
     p.add_argument("--seconds", type=seconds, default=5.0, help="how long to watch and record (default 5)")
     return parser
 
+
+def _many_options(parser: argparse.ArgumentParser, *, record: bool) -> None:
+    """Options of the many-creators form of ``watch`` / ``record``."""
+    parser.add_argument("--wait", action="store_true",
+                        help="wait for each creator to go live, and again after each live, until stopped")
+    parser.add_argument("--interval", type=seconds, default=60.0, metavar="SECONDS",
+                        help="seconds one round of live checks of every creator is spread over (default 60)")
+    if record:
+        parser.add_argument("--dir", metavar="DIR",
+                            help="record each creator's lives into DIR/<creator>/<start time>.mp4")
+    else:
+        sink = parser.add_mutually_exclusive_group()
+        sink.add_argument("--jsonl", metavar="FILE", help="also append every event to FILE, one JSON object a line")
+        sink.add_argument("--db", metavar="URL",
+                          help="also store every event in a database: sqlite:///events.db or postgresql://...")

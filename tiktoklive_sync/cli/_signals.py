@@ -3,7 +3,8 @@
 Docker, systemd and Kubernetes stop a process with SIGTERM, a terminal with SIGINT. Both raise
 ``KeyboardInterrupt`` in the main thread (once: a second signal while the command finishes its
 file or prints its summary is reported and ignored), so ``watch`` prints its summary and
-``record`` finishes a playable file whichever arrived. :func:`stopped_by` says which it was, for
+``record`` finishes a playable file whichever arrived (work that stops itself, like a pool, is
+asked to stop instead: :func:`signals_call`). :func:`stopped_by` says which it was, for
 the exit code of a command that was cut short (130 for SIGINT, 143 for SIGTERM).
 """
 
@@ -12,15 +13,16 @@ from __future__ import annotations
 import signal
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import FrameType
 from typing import Any
 
-__all__ = ["stop_on_signals", "stopped_by", "exit_code_for_interrupt"]
+__all__ = ["stop_on_signals", "stopped_by", "exit_code_for_interrupt", "signals_call"]
 
 _STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 _received: list[int] = []
+_callbacks: list[Callable[[], object]] = []
 
 
 def _on_signal(signum: int, frame: FrameType | None) -> None:
@@ -28,7 +30,23 @@ def _on_signal(signum: int, frame: FrameType | None) -> None:
         sys.stderr.write(f"tiktoklive-sync: {signal.Signals(signum).name} again: still finishing, please wait\n")
         return
     _received.append(signum)
+    if _callbacks:
+        _callbacks[-1]()
+        return
     raise KeyboardInterrupt
+
+
+@contextmanager
+def signals_call(stop: Callable[[], object]) -> Iterator[None]:
+    """While inside, the first SIGINT / SIGTERM calls ``stop()`` instead of raising KeyboardInterrupt.
+
+    For work that stops itself cleanly when asked (a LivePool's ``stop()`` is safe in a signal handler).
+    """
+    _callbacks.append(stop)
+    try:
+        yield
+    finally:
+        _callbacks.remove(stop)
 
 
 @contextmanager
