@@ -95,6 +95,9 @@ def test_record_refuses_a_missing_directory_and_an_existing_file(
     existing.write_bytes(b"keep me")
     assert_usage_error(run_cli("--fake", "record", DEMO_USER, str(existing)), "already exists", "--overwrite")
     assert existing.read_bytes() == b"keep me"
+    (tmp_path / "crashed.mp4.part0.flv").write_bytes(b"media of an earlier run")
+    assert_usage_error(run_cli("--fake", "record", DEMO_USER, str(tmp_path / "crashed.mp4")),
+                       "crashed.mp4.part0.flv", "--overwrite")
     assert cli_fake.requests == []
 
 

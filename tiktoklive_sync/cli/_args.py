@@ -5,6 +5,7 @@ any request is sent, said in one line, and exits 2.
 from __future__ import annotations
 
 import argparse
+import glob
 import math
 import sys
 from collections.abc import Callable
@@ -89,7 +90,7 @@ def output_file(path: str, *, overwrite: bool) -> Path:
         the path.
     Raises:
         UsageError: an ending ``record`` does not write, a missing directory, a directory, or an
-            existing file without ``--overwrite``.
+            existing file (or an earlier recording's capture file, ``OUT.part*``) without ``--overwrite``.
     """
     target = Path(path)
     if target.suffix.lower() not in RECORD_EXTENSIONS:
@@ -100,6 +101,11 @@ def output_file(path: str, *, overwrite: bool) -> Path:
     parent = target.parent if str(target.parent) else Path(".")
     if not parent.is_dir():
         raise UsageError(f"the directory {str(parent)!r} does not exist; create it first")
-    if target.exists() and not overwrite:
-        raise UsageError(f"{path!r} already exists; pass --overwrite to replace it, or pick another name")
+    if not overwrite:
+        if target.exists():
+            raise UsageError(f"{path!r} already exists; pass --overwrite to replace it, or pick another name")
+        leftovers = sorted(parent.glob(glob.escape(target.name) + ".part*"))
+        if leftovers:
+            raise UsageError(f"{str(leftovers[0])!r} (the capture file of an earlier recording) exists; pass "
+                             "--overwrite to replace it, or pick another name")
     return target
