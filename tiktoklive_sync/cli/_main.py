@@ -256,11 +256,13 @@ def _print_gifts(gifts: GiftList, *, as_json: bool, out: TextIO) -> None:
 
 
 class _QuietFilter(logging.Filter):
-    """Without ``-v``: only the warnings about the file being recorded (e.g. a quality fallback) pass;
-    retry and reconnect chatter stays out, the command's one-line error says what failed."""
+    """Without ``-v``: only the recorder's warnings about what it records (a quality fallback) pass.
+
+    Retry and reconnect chatter stays out; the command's own one-line error says what failed.
+    """
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return record.levelno >= logging.WARNING and "recording" in record.pathname.replace("\\", "/").split("/")
+        return record.levelno >= logging.WARNING and record.module == "_recording"
 
 
 @contextlib.contextmanager
