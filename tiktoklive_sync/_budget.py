@@ -20,7 +20,9 @@ import time
 
 __all__ = ["RequestBudget", "WAIT_SLICE"]
 
-#: the longest single sleep while waiting for a token (so a stop is noticed within it)
+#: the longest single sleep while waiting for a token: a stop is noticed within it. Waits sleep and
+#: look at ``stop.is_set()`` rather than block in ``stop.wait()``, so a signal handler that sets the
+#: event can never find its lock held by the thread it interrupted
 WAIT_SLICE = 0.25
 
 
@@ -29,7 +31,8 @@ class RequestBudget:
 
     Args:
         rate: tokens (requests) per second; must be positive.
-        burst: the most tokens saved up while idle (default: one second's worth, at least 1).
+        burst: the most tokens saved up while idle (default 1: requests evenly spaced, never two
+            closer than ``1 / rate`` seconds).
 
     Attributes:
         rate, burst: as given.
@@ -44,7 +47,7 @@ class RequestBudget:
         if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not rate > 0 or math.isinf(rate):
             raise ValueError(f"rate must be a positive number of requests per second, not {rate!r}")
         if burst is None:
-            burst = max(1.0, float(rate))
+            burst = 1.0
         if isinstance(burst, bool) or not isinstance(burst, (int, float)) or not burst >= 1 or math.isinf(burst):
             raise ValueError(f"burst must be a number of at least 1, not {burst!r}")
         self.rate = float(rate)
@@ -112,10 +115,7 @@ class RequestBudget:
                 if now >= deadline:
                     return False
                 step = min(step, deadline - now)
-            if stop is not None:
-                stop.wait(step)
-            else:
-                time.sleep(step)
+            time.sleep(step)  # not stop.wait(): a signal handler may set ``stop`` (see WAIT_SLICE)
 
     def wait_until_free(self, *, stop: threading.Event | None = None, timeout: float | None = None) -> bool:
         """Wait until a token could be taken, without taking it (to wait where a stop is noticed).
@@ -132,11 +132,7 @@ class RequestBudget:
                 return True
             if (stop is not None and stop.is_set()) or (deadline is not None and now >= deadline):
                 return False
-            step = min(delay, WAIT_SLICE, deadline - now if deadline is not None else WAIT_SLICE)
-            if stop is not None:
-                stop.wait(step)
-            else:
-                time.sleep(step)
+            time.sleep(min(delay, WAIT_SLICE, deadline - now if deadline is not None else WAIT_SLICE))
 
     def penalize(self, seconds: float) -> None:
         """Hand out no token for the next ``seconds`` (e.g. after TikTok answered 429); never shortens a pause."""

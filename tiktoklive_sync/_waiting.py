@@ -11,7 +11,8 @@ One round of checks is spread evenly over ``interval`` (the first round runs at 
 Session's request budget allows). A rate-limited answer (HTTP 429, the sign server's rate limit, a
 transport failure) changes no state: the poller backs off (5 s, or ``interval`` if shorter,
 doubling up to 5 minutes) and pauses the Session's :class:`~tiktoklive_sync.RequestBudget` for as
-long. A WAF or captcha page is reported as ``LiveState.BLOCKED`` and backed off the same way.
+long (at most 30 s, so other users of the Session are not held for minutes). A WAF or captcha page
+is reported as ``LiveState.BLOCKED`` and backed off the same way.
 
 Example::
 
@@ -51,6 +52,8 @@ log = logging.getLogger("tiktoklive_sync")
 WAIT_SLICE = 0.25
 #: the first back-off after a rate-limited answer, and the longest (it doubles in between)
 BACKOFF_FIRST, BACKOFF_MAX = 5.0, 300.0
+#: the longest pause of the Session's request budget after a rate-limited answer
+BUDGET_PAUSE_MAX = 30.0
 #: how often ``tick`` is called while the poller waits (seconds)
 TICK_EVERY = 1.0
 _WATCHABLE = (LiveState.LIVE, LiveState.AGE_RESTRICTED)
@@ -221,8 +224,8 @@ class StatusPoller:
         """Wait out the back-off and the budget; False if stopped meanwhile."""
         if self.backoff > 0:
             until = time.monotonic() + self.backoff
-            while not self.stop.is_set() and time.monotonic() < until:
-                self.stop.wait(min(WAIT_SLICE, until - time.monotonic()))
+            while not self.stop.is_set() and (left := until - time.monotonic()) > 0:
+                time.sleep(min(WAIT_SLICE, left))  # not stop.wait(): a signal handler may set it
         budget = getattr(self.session, "budget", None)
         if budget is not None and not budget.wait_until_free(stop=self.stop):
             return False
@@ -231,8 +234,8 @@ class StatusPoller:
     def _throttled(self, what: str, error: BaseException) -> None:
         self.backoff = min(BACKOFF_MAX, max(min(BACKOFF_FIRST, self.interval), self.backoff * 2))
         budget = getattr(self.session, "budget", None)
-        if budget is not None:
-            budget.penalize(self.backoff)
+        if budget is not None:  # everyone on the Session pauses too, but not for minutes
+            budget.penalize(min(self.backoff, BUDGET_PAUSE_MAX))
         log.warning("TikTok rate-limited %s (%s): backing off %.0f s", what, type(error).__name__, self.backoff)
 
     def _check(self, uids: list[str]) -> Iterator[LiveChange]:
@@ -253,9 +256,6 @@ class StatusPoller:
         except (requests.RequestException, TikTokLiveError) as exc:
             self._throttled(f"the live status of @{uid}", exc)
             return
-        except Exception:
-            log.exception("checking @%s failed", uid)
-            return
         if status.state is LiveState.BLOCKED and is_rate_limited(status.error):
             assert status.error is not None
             self._throttled(f"the live status of @{uid}", status.error)
@@ -270,7 +270,7 @@ class StatusPoller:
         rooms = [c.room_id for c in creators if c.room_id]
         try:
             alive = fetch_is_live_room_ids(self.session, *rooms)
-        except Exception as exc:
+        except (TikTokLiveError, requests.RequestException) as exc:
             if is_rate_limited(exc) or isinstance(exc, requests.RequestException):
                 self._throttled(f"check_alive for {len(rooms)} rooms", exc)
             else:  # an answer without one of the rooms: find each creator again

@@ -28,6 +28,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, Literal, TypeVar
@@ -48,7 +49,7 @@ log = logging.getLogger("tiktoklive_sync")
 DEFAULT_POOL_RATE = 5.0
 #: events waiting for the consumer before the rooms' threads wait (back-pressure, not loss)
 QUEUE_SIZE = 10_000
-#: seconds stop() leaves each thread to finish (a recording's ffmpeg is stopped within it)
+#: seconds stop() leaves the rooms' threads to finish, all together (recordings are finished within it)
 JOIN_TIMEOUT = 20.0
 _CONNECT_MODES = ("auto", "direct", "sign")
 Handler = Callable[[str, Any], object]
@@ -107,6 +108,7 @@ class LivePool:
         self._poller = StatusPoller(self.session, uids, interval=self.check_interval, stop=self._stop_event,
                                     tick=self._expire_streaks)
         self._poller_thread: threading.Thread | None = None
+        self._watchers: list[threading.Thread] = []  # the threads of watched lives (started, maybe ended)
         self._stopping = False
         self._closed = False
         self._started = False
@@ -300,11 +302,14 @@ class LivePool:
         thread.start()
 
     def _poll(self) -> None:
-        try:
-            for change in self._poller.changes():
-                self._on_change(change)
-        except Exception:
-            log.exception("the pool's poller failed; no more creators will be picked up")
+        while not self._stopping:
+            try:
+                for change in self._poller.changes():
+                    self._on_change(change)
+                return
+            except Exception:  # a bug, not TikTok: log it and go on polling
+                log.exception("the pool's poller failed; polling again in a second")
+                time.sleep(1.0)
 
     def _on_change(self, change: LiveChange) -> None:
         entry = self._entries.get(change.unique_id)
@@ -327,6 +332,8 @@ class LivePool:
         thread = threading.Thread(target=self._watch, args=(entry, change.room_id),
                                   name=f"tiktoklive-pool-@{entry.unique_id}", daemon=True)
         entry.thread = thread
+        with self._lock:
+            self._watchers = [t for t in self._watchers if t.is_alive()] + [thread]
         thread.start()
 
     def _live_again(self, room_id: int) -> bool:
@@ -373,15 +380,16 @@ class LivePool:
         poller = self._poller_thread
         if poller is not None and poller.is_alive():
             return False
-        return not any(e.thread is not None and e.thread.is_alive() for e in list(self._entries.values()))
+        return not any(t.is_alive() for t in list(self._watchers))  # removed creators' lives included
 
     def _join(self) -> None:
-        threads = [self._poller_thread, *(e.thread for e in list(self._entries.values()))]
+        threads = [self._poller_thread, *list(self._watchers)]
+        deadline = time.monotonic() + JOIN_TIMEOUT  # for all of them together
         for thread in threads:
             if thread is not None and thread is not threading.current_thread():
-                thread.join(JOIN_TIMEOUT)
+                thread.join(max(0.0, deadline - time.monotonic()))
                 if thread.is_alive():
-                    log.warning("%s did not end within %g s", thread.name, JOIN_TIMEOUT)
+                    log.warning("%s did not end within %g s of the stop", thread.name, JOIN_TIMEOUT)
 
     def _flush_handlers(self) -> None:
         seen: set[int] = set()

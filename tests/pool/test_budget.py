@@ -92,7 +92,7 @@ def test_every_request_of_a_session_takes_a_token(fake):
     rooms = [fake.add_room(f"budget_{i}", live=True).room_id for i in range(4)]
     rate, seconds = 10.0, 2.0
     with fake.session(max_requests_per_second=rate) as s:
-        assert s.budget is not None and s.budget.burst == rate
+        assert s.budget is not None and s.budget.burst == 1  # evenly spaced by default
         end = time.monotonic() + seconds
 
         def poll(room_id: int) -> None:
@@ -107,9 +107,10 @@ def test_every_request_of_a_session_takes_a_token(fake):
         for t in threads:
             t.join()
         received = sorted(r.received_at for r in fake.requests)
-    assert len(received) <= rate * (seconds + 1.0) + rate  # the burst, then 10/s (a request in flight at the end)
+    span = received[-1] - received[0]
+    assert len(received) <= rate * span + 2  # one at once, then one every 0.1 s however many threads ask
     assert len(received) >= rate * seconds * 0.5  # it was polling, not stuck
-    # no one-second window holds more than the burst plus a second's worth
+    # no one-second window holds more than a second's worth (give or take the one at its edge)
     for i, t in enumerate(received):
         in_window = sum(1 for u in received[i:] if u - t < 1.0)
-        assert in_window <= 2 * rate + 1
+        assert in_window <= rate + 1

@@ -252,3 +252,21 @@ def test_a_room_live_again_under_the_same_id_is_watched_again_without_repeats(fa
     second.append(fake.end_live(room))
     assert run.wait_for(lambda: len(run.of(tls.LiveEndEvent)) == 2)
     assert ids_of(run.of(tls.Event)) == first + second  # the first live's messages are not repeated
+
+
+def test_idle_creators_cost_no_thread_and_a_live_one_costs_one(fake, pool_for, start_pool):
+    import threading
+
+    names = [f"idle_{i}" for i in range(8)]
+    for n in names:
+        fake.add_room(n, live=False)
+
+    def pool_threads() -> list[str]:
+        return sorted(t.name for t in threading.enumerate() if t.name.startswith("tiktoklive-pool"))
+
+    run = start_pool(pool_for(names))
+    assert run.wait_for(lambda: all(s.state is tls.LiveState.OFFLINE for s in run.pool.status().values()))
+    assert pool_threads() == ["tiktoklive-pool-poller"]
+    fake.set_live("idle_3", True)
+    assert run.wait_for(lambda: len(run.of(tls.ConnectEvent)) == 1)
+    assert pool_threads() == ["tiktoklive-pool-@idle_3", "tiktoklive-pool-poller"]

@@ -169,3 +169,25 @@ def test_watch_live_status_refuses_bad_input(session):
         next(tls.watch_live_status(session, "someone"))
     with pytest.raises(ValueError, match="interval"):
         next(tls.watch_live_status(session, ["a"], interval=-1))
+
+
+def test_wait_until_live_lets_an_exception_from_a_signal_handler_through(fake, session):
+    import signal
+
+    class Interrupted(Exception):
+        pass
+
+    def handler(signum, frame):
+        raise Interrupted
+
+    fake.add_room("sig_wait", live=False)
+    previous = signal.signal(signal.SIGALRM, handler)
+    signal.setitimer(signal.ITIMER_REAL, 0.3)
+    start = time.monotonic()
+    try:
+        with pytest.raises(Interrupted):
+            tls.wait_until_live(session, "sig_wait", interval=60)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    assert time.monotonic() - start < 0.3 + 2.0
