@@ -78,3 +78,20 @@ def test_a_proxy_that_never_answers_is_a_timeout_line(silent_proxy: int) -> None
     line = one_line(proc.stderr)
     assert line.startswith("tiktoklive-sync: webcast.tiktok.com did not answer through the proxy")
     assert "within 1 s" in line and "--timeout" in line
+
+
+def test_no_network_with_several_creators_is_one_line_too(closed_port: int) -> None:
+    proc = run_command("--proxy", f"http://127.0.0.1:{closed_port}", "watch", "alice", "bob", "--interval", "1")
+    assert proc.returncode == 1 and proc.stdout == ""
+    line = one_line(proc.stderr)
+    assert line.startswith(f"tiktoklive-sync: could not reach www.tiktok.com through the proxy 127.0.0.1:{closed_port}")
+
+
+def test_no_network_while_waiting_is_said_once_and_the_wait_goes_on(closed_port: int) -> None:
+    proc = run_command("--proxy", f"http://127.0.0.1:{closed_port}", "watch", "alice", "bob", "--wait",
+                       "--interval", "1", "--for", "8")
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stderr.splitlines()
+    assert len(lines) == 2, proc.stderr
+    assert "could not reach www.tiktok.com" in lines[0] and lines[0].endswith("(still trying)")
+    assert lines[1].startswith("watched 2 creators for ") and "0 lives" in lines[1]

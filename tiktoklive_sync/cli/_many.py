@@ -83,6 +83,9 @@ class _Run:
         self.watched: set[str] = set()
         self.recordings: dict[Path, str] = {}
         self._errors_told: dict[str, str] = {}
+        self._transport_told = ""
+        self.transport_errors: list[BaseException] = []
+        self.fatal: str | None = None
         self.finished = threading.Event()
 
     # on the pool's consumer thread (the main thread)
@@ -121,9 +124,24 @@ class _Run:
                     self.recordings.setdefault(Path(st.recording_path), uid)
                 if not self.args.wait and self._done_with(st):
                     self._let_go(uid, st)
+            self._tell_transport(statuses)
             if not self.args.wait and not self.pool.unique_ids and not self.pool.stopping:
                 self.pool.stop()
             self.output.status(self._status_text(statuses))
+
+    def _tell_transport(self, statuses: dict[str, Any]) -> None:
+        """Say once what a failing network does; without --wait, nothing checked yet makes it fatal."""
+        if not self.transport_errors:
+            return
+        text = describe(self.transport_errors[-1], proxy=self.args.proxy, timeout=self.args.timeout)
+        if text == self._transport_told:
+            return
+        self._transport_told = text
+        if not self.args.wait and all(st.state is None for st in statuses.values()):
+            self.fatal = text
+            self.pool.stop()
+        else:
+            self.output.note(text + " (still trying)")
 
     def _tell_error(self, uid: str, st: Any) -> None:
         if st.last_error is None:
@@ -173,11 +191,14 @@ def run_many(session: Session, args: argparse.Namespace, users: list[str], *, re
 
     sink = None if record else _open_sink(args)
     output = ManyOutput(out, sys.stderr)
+    failures: list[BaseException] = []
+    _watch_transport(session, failures)
     try:
         pool = LivePool(users, session=session, check_interval=args.interval,
                         record_dir=args.dir if record else None,
                         record_quality=VideoQuality[args.quality] if record else None)
         run = _Run(pool, args, output, record=record)
+        run.transport_errors = failures
         pool.add_handler(ev.Event, run.on_event)
         if sink is not None:
             wanted = args.events
@@ -191,9 +212,10 @@ def run_many(session: Session, args: argparse.Namespace, users: list[str], *, re
             timer.daemon = True
             timer.start()
         monitor.start()
-        what = "recording" if record else "watching"
-        output.note(f"{what} {len(users)} creator{'s' if len(users) > 1 else ''}"
-                    + (" (waiting for each to go live; Ctrl-C to stop)" if args.wait else ""))
+        if output.status_line:
+            what = "recording" if record else "watching"
+            output.note(f"{what} {len(users)} creator{'s' if len(users) > 1 else ''}"
+                        + (" (waiting for each to go live; Ctrl-C to stop)" if args.wait else ""))
         try:
             with signals_call(pool.stop):
                 pool.run()
@@ -207,6 +229,28 @@ def run_many(session: Session, args: argparse.Namespace, users: list[str], *, re
         if sink is not None:
             sink.close()
     return _summary(run, users, time.monotonic() - started, output)
+
+
+def _watch_transport(session: Session, failures: list[BaseException]) -> None:
+    """Keep every transport failure (no network, DNS, proxy, time-out) of ``session``'s requests.
+
+    The pool's poller backs off and tries again on its own; the command still has to say, once, that
+    the network is failing.
+    """
+    import requests
+
+    send = session.request
+
+    def request(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return send(*args, **kwargs)
+        except requests.RequestException as exc:
+            if not isinstance(exc, requests.HTTPError):
+                failures.append(exc)
+                del failures[:-1]
+            raise
+
+    session.request = request  # type: ignore[method-assign]
 
 
 def _filtered(sink: Any, wanted: frozenset[str] | None) -> Any:
@@ -234,6 +278,9 @@ def _open_sink(args: argparse.Namespace) -> Any:
 
 
 def _summary(run: _Run, users: list[str], elapsed: float, output: ManyOutput) -> int:
+    if run.fatal is not None:
+        output.note(run.fatal)
+        return 1
     code = 0
     for path, uid in sorted(run.recordings.items()):
         if path.exists() and path.stat().st_size > 0:
