@@ -126,3 +126,20 @@ def test_sigterm_to_record_many_finishes_each_recording(tmp_path: Path) -> None:
     facts = probe(files[0])
     assert facts.has_video and facts.has_audio and facts.duration > 0.5
     assert "recorded 2 creators for " in err
+
+
+@pytest.mark.ffmpeg
+def test_sigterm_to_the_demo_still_finishes_and_shows_the_recording() -> None:
+    proc = spawn("demo", "--seconds", "60")
+    try:
+        for line in proc.stdout or []:
+            if " comment " in line:
+                break
+        time.sleep(1.0)
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=90)
+    finally:
+        proc.kill()
+        proc.wait()
+    assert proc.returncode == 0, err
+    assert "saved " in out and "video      h264" in out

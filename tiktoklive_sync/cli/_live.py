@@ -212,16 +212,20 @@ def run_demo(args: argparse.Namespace, *, out: TextIO) -> int:
         _say(out, f"Recording {seconds:g} s to {target} while watching the live events:")
         client = LiveClient(DEMO_USER, session=session)
         timer = _stop_after(client, seconds)
+        interrupted = False
         try:
             for event in client.events():
                 _say(out, "  " + event_line(event))
+        except KeyboardInterrupt:  # Ctrl-C / SIGTERM: finish the file and show it anyway
+            interrupted = True
         finally:
             client.stop()
             client.close()
             if timer is not None:
                 timer.cancel()
-        recording.wait(timeout=seconds + 30)
-        recording.stop()
+            if not interrupted:
+                recording.wait(timeout=seconds + 30)
+            recording.stop()
     if _report_recording(recording, out):
         return 1
     facts = probe(recording.output_path)
