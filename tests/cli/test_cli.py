@@ -46,6 +46,9 @@ def test_errors_are_one_line_with_exit_1(capsys: pytest.CaptureFixture[str]) -> 
     assert code == 1 and out == ""
     assert err.splitlines() == [f"tiktoklive-sync: @{OFFLINE_USER} is not live right now; try again when they "
                                 "are live (`tiktoklive-sync is-live USER` checks)"]
+    code, out, err = run(capsys, "record", OFFLINE_USER, "never.mp4")
+    assert code == 1 and out == ""
+    assert err.startswith(f"tiktoklive-sync: @{OFFLINE_USER} is not live right now; ") and len(err.splitlines()) == 1
     code, out, err = run(capsys, "room-id", "nobody_at_all")
     assert code == 1 and out == ""
     line, = err.splitlines()

@@ -44,7 +44,7 @@ _ADVICE: tuple[tuple[type[BaseException], str], ...] = (
     (e.WebcastFetchResultError, "try again: the sign server may be failing or the live may have ended"),
     (e.DuplicateDownloadError, "another recording is writing that file: record to another path"),
     (e.FFmpegNotFoundError, "install ffmpeg (or pip install 'tiktoklive-sync[ffmpeg]'), or set $TIKTOKLIVE_FFMPEG"),
-    (e.StreamUnavailableError, "the live may have just ended: try again while they are live"),
+    (e.StreamUnavailableError, "try again while they are live"),
     (e.FailedFetchImageError, "image URLs expire: try again"),
     (e.FailedParseAppInfo, "TikTok may be showing a captcha or blocking this IP: try --proxy or a login"),
 )

@@ -158,11 +158,14 @@ def run_record(session: Session, args: argparse.Namespace, *, out: TextIO) -> in
     Returns:
         0 when a playable file was saved (also after Ctrl-C / SIGTERM), 1 when none could be.
     """
+    from ..errors import UserOfflineError
     from ..models import VideoQuality
     from ..recording import record_stream
     from ..routes import fetch_room_info
 
     info = fetch_room_info(session, unique_id=args.user)
+    if not info.is_live:
+        raise UserOfflineError(f"@{args.user} is not live right now")
     extra: dict[str, Any] = {}
     if args.overwrite and "overwrite" in inspect.signature(record_stream).parameters:
         extra["overwrite"] = True
