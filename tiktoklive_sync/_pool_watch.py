@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -23,7 +24,7 @@ from .models import LiveState
 if TYPE_CHECKING:
     from .pool import LivePool
 
-__all__ = ["CreatorStatus", "PoolEntry", "watch_live", "recording_path"]
+__all__ = ["CreatorStatus", "PoolEntry", "watch_live", "recording_path", "live_again", "flush_handlers"]
 
 log = logging.getLogger("tiktoklive_sync")
 
@@ -177,3 +178,25 @@ def watch_live(pool: LivePool, entry: PoolEntry, room_id: int) -> bool:
             entry.state = LiveState.OFFLINE
         log.info("@%s: stopped watching room %d (%s)", uid, room_id, "live ended" if ended else "stopped")
     return ended
+
+
+def live_again(session: tls.Session, room_id: int) -> bool:
+    """Whether check_alive says a room whose live ended is live again (False if it cannot tell)."""
+    try:
+        return bool(tls.fetch_is_live(session, room_id=room_id))
+    except Exception as exc:
+        log.debug("could not check room %d again: %s", room_id, exc)
+        return False
+
+
+def flush_handlers(handlers: Iterable[Any]) -> None:
+    """Call ``flush()`` once on every handler that has one (sinks), logging what fails."""
+    seen: set[int] = set()
+    for handler in handlers:
+        flush = getattr(handler, "flush", None)
+        if callable(flush) and id(handler) not in seen:
+            seen.add(id(handler))
+            try:
+                flush()
+            except Exception:
+                log.exception("flushing %r failed", handler)

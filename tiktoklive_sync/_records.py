@@ -25,7 +25,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["flat_record", "iso_utc"]
+__all__ = ["flat_record", "iso_from_ms", "iso_utc"]
 
 #: attributes every record has, read by the code below rather than by the per-class plan
 _HEADER = frozenset({"method", "msg_id", "room_id", "create_time", "created_at", "raw", "common"})
@@ -39,7 +39,7 @@ _GIFT = frozenset({"GiftInfo", "GiftInfo | None"})
 _BYTES = frozenset({"bytes"})
 
 Reader = Callable[[Any, dict[str, Any]], None]
-_PLANS: dict[type, tuple[Reader, ...]] = {}
+_PLANS: dict[type, tuple[bool, tuple[Reader, ...]]] = {}
 _PLANS_LOCK = threading.Lock()
 
 
@@ -50,6 +50,31 @@ def iso_utc(moment: _dt.datetime | None) -> str | None:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=_dt.timezone.utc)
     return moment.astimezone(_dt.timezone.utc).isoformat()
+
+
+_SECONDS: dict[int, str | None] = {}  # whole second -> "YYYY-MM-DDTHH:MM:SS" (events come in bursts)
+
+
+def iso_from_ms(ms: int) -> str | None:
+    """Return milliseconds since the epoch as ``datetime.isoformat()`` gives them in UTC, or None for
+    0 and for times a datetime cannot hold (as ``Event.created_at``)."""
+    if not ms:
+        return None
+    seconds, fraction = divmod(ms, 1000)
+    prefix = _SECONDS.get(seconds, "")
+    if prefix == "":
+        try:
+            prefix = _dt.datetime.fromtimestamp(seconds, tz=_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+            if len(prefix) != 19:  # years before 1000 print short
+                prefix = _dt.datetime.fromtimestamp(seconds, tz=_dt.timezone.utc).isoformat()[:19]
+        except (OverflowError, ValueError, OSError):
+            prefix = None
+        if len(_SECONDS) > 4096:
+            _SECONDS.clear()
+        _SECONDS[seconds] = prefix
+    if prefix is None:
+        return None
+    return f"{prefix}.{fraction:03d}000+00:00" if fraction else prefix + "+00:00"
 
 
 def flat_record(event: Any) -> dict[str, Any]:
@@ -63,27 +88,43 @@ def flat_record(event: Any) -> dict[str, Any]:
     plan = _PLANS.get(cls)
     if plan is None:
         plan = _plan_for(cls)
-    msg_id = event.msg_id
+    from_header, readers = plan
+    if from_header:  # the header properties read raw.common: read it once
+        common = event.raw.common
+        msg_id, room_id, ms = common.msg_id, common.room_id, common.create_time
+    else:
+        msg_id, room_id, ms = event.msg_id, event.room_id, event.create_time
     record: dict[str, Any] = {
         "type": cls.__name__,
         "method": event.method,
         "msg_id": msg_id or None,
-        "room_id": event.room_id,
-        "create_time": event.create_time,
-        "created_at": iso_utc(event.created_at),
+        "room_id": room_id,
+        "create_time": ms,
+        "created_at": iso_from_ms(ms),
     }
-    for read in plan:
+    for read in readers:
         read(event, record)
     return record
 
 
-def _plan_for(cls: type) -> tuple[Reader, ...]:
+def _plan_for(cls: type) -> tuple[bool, tuple[Reader, ...]]:
     with _PLANS_LOCK:
         plan = _PLANS.get(cls)
         if plan is None:
-            plan = tuple(_readers(cls))
+            plan = (_reads_header(cls), tuple(_readers(cls)))
             _PLANS[cls] = plan
         return plan
+
+
+def _reads_header(cls: type) -> bool:
+    """True when msg_id, room_id and create_time are the base class's properties over ``raw.common``."""
+    for klass in cls.__mro__:
+        own = vars(klass)
+        if isinstance(own.get("common"), property):
+            return all(isinstance(own.get(name), property) for name in ("msg_id", "room_id", "create_time"))
+        if any(name in own for name in ("msg_id", "room_id", "create_time")):
+            return False  # a subclass (or a dataclass field) defines them its own way
+    return False
 
 
 def _attributes(cls: type) -> list[tuple[str, str, Callable[[Any], Any]]]:

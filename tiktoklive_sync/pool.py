@@ -36,7 +36,7 @@ from typing import Any, Literal, TypeVar
 import tiktoklive_sync as tls
 
 from ._pool_input import check_handles, check_quality, check_record_dir
-from ._pool_watch import CreatorStatus, PoolEntry, watch_live
+from ._pool_watch import CreatorStatus, PoolEntry, flush_handlers, live_again, watch_live
 from ._waiting import WAIT_SLICE, LiveChange, StatusPoller
 from .models import LiveState
 from .routes._common import normalize_unique_id
@@ -224,7 +224,7 @@ class LivePool:
             for unique_id, item in self._items():
                 self._dispatch(unique_id, item)
         finally:
-            self._flush_handlers()
+            flush_handlers(h for _, h in list(self._handlers))
 
     def events(self) -> Iterator[tuple[str, Any]]:
         """Yield ``(unique_id, event)`` for every event of every watched live until :meth:`stop`.
@@ -321,7 +321,7 @@ class LivePool:
             log.warning("@%s: %s (%s)", change.unique_id, change.state.value, change.evidence)
         if change.state is not LiveState.LIVE or change.room_id is None:
             return
-        if change.room_id == entry.ended_room_id and not self._live_again(change.room_id):
+        if change.room_id == entry.ended_room_id and not live_again(self.session, change.room_id):
             log.debug("@%s: room %d still answers live after its end; waiting", entry.unique_id, change.room_id)
             return
         with self._lock:
@@ -335,14 +335,6 @@ class LivePool:
         with self._lock:
             self._watchers = [t for t in self._watchers if t.is_alive()] + [thread]
         thread.start()
-
-    def _live_again(self, room_id: int) -> bool:
-        """Whether check_alive says a room whose live ended is live again (False if it cannot tell)."""
-        try:
-            return bool(tls.fetch_is_live(self.session, room_id=room_id))
-        except Exception as exc:
-            log.debug("could not check room %d again: %s", room_id, exc)
-            return False
 
     def _watch(self, entry: PoolEntry, room_id: int) -> None:
         ended = False
@@ -390,17 +382,6 @@ class LivePool:
                 thread.join(max(0.0, deadline - time.monotonic()))
                 if thread.is_alive():
                     log.warning("%s did not end within %g s of the stop", thread.name, JOIN_TIMEOUT)
-
-    def _flush_handlers(self) -> None:
-        seen: set[int] = set()
-        for _, handler in list(self._handlers):
-            flush = getattr(handler, "flush", None)
-            if callable(flush) and id(handler) not in seen:
-                seen.add(id(handler))
-                try:
-                    flush()
-                except Exception:
-                    log.exception("flushing %r failed", handler)
 
     def _close_session(self) -> None:
         if self._own_session:

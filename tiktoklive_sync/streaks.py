@@ -156,17 +156,25 @@ class GiftStreaks:
                 return [self._close(key, completed=False) for key in keys]
         return []
 
-    def expire(self, now: float | None = None) -> list[GiftStreak]:
+    def expire(self, now: float | _dt.datetime | None = None) -> list[GiftStreak]:
         """Hand out the streaks that had no message for ``timeout`` seconds.
 
         Args:
-            now: a ``time.monotonic()`` reading (default: now).
+            now: the time to judge by: a ``time.monotonic()`` reading, or an aware datetime (wall
+                clock); default: now.
 
         Returns:
             The streaks closed, as not completed.
         """
+        if now is None:
+            reading = time.monotonic()
+        elif isinstance(now, _dt.datetime):
+            moment = now if now.tzinfo is not None else now.replace(tzinfo=_dt.timezone.utc)
+            reading = time.monotonic() + (moment.timestamp() - time.time())
+        else:
+            reading = float(now)
         with self._lock:
-            return self._expire(time.monotonic() if now is None else now)
+            return self._expire(reading)
 
     def flush(self) -> list[GiftStreak]:
         """Hand out every open streak (as not completed), e.g. when a client stops.

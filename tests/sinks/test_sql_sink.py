@@ -75,13 +75,19 @@ def test_an_event_written_twice_is_one_row(db_url, query, make_events):
     assert [row[0] for row in ids][:20] == [event.msg_id for event in events]
 
 
-def test_events_without_a_msg_id_are_each_their_own_row(db_url, query, room):
+def test_events_without_a_msg_id_go_to_client_events_each_its_own_row(db_url, query, room, make_events):
     with SqlSink(db_url) as sink:
         sink("someone", tls.ConnectEvent(unique_id="someone", room_id=room, mode="direct"))
+        sink("someone", make_events(1)[0])
         sink("someone", tls.DisconnectEvent(room_id=room, reason="stale socket", reconnecting=True))
         sink("someone", tls.ConnectEvent(unique_id="someone", room_id=room, mode="direct", reconnect=True))
-    rows = query(db_url, "SELECT type, msg_id, room_id FROM events ORDER BY id")
-    assert rows == [("ConnectEvent", None, room), ("DisconnectEvent", None, room), ("ConnectEvent", None, room)]
+    rows = query(db_url, "SELECT creator, type, room_id FROM client_events ORDER BY id")
+    assert rows == [("someone", "ConnectEvent", room), ("someone", "DisconnectEvent", room),
+                    ("someone", "ConnectEvent", room)]
+    assert query(db_url, "SELECT type FROM events") == [("CommentEvent",)]  # every events row has a msg_id
+    reason = "json_extract(data, '$.reason')" if db_url.startswith("sqlite") else "data->>'reason'"
+    reasons = query(db_url, f"SELECT {reason} FROM client_events WHERE type = 'DisconnectEvent'")
+    assert reasons == [("stale socket",)]
 
 
 def test_gift_streaks_get_their_table_once_each(db_url, query, decode, room):
@@ -262,9 +268,9 @@ def test_end_to_end_a_live_client_into_sql(fake_tiktok, sqlite_url, query):
             sink("someone", event)
             for record in streaks.feed(event):
                 sink("someone", record)
-    stored = query(sqlite_url, "SELECT msg_id FROM events WHERE msg_id IS NOT NULL ORDER BY id")
+    stored = query(sqlite_url, "SELECT msg_id FROM events ORDER BY id")
     assert [row[0] for row in stored] == ids
-    lifecycle = query(sqlite_url, "SELECT type FROM events WHERE msg_id IS NULL")
+    lifecycle = query(sqlite_url, "SELECT type FROM client_events ORDER BY id")
     assert lifecycle == [("ConnectEvent",), ("DisconnectEvent",)]
     assert query(sqlite_url, 'SELECT unique_id, "count", completed FROM gift_streaks') == [("bob", 5, 0)]
 
@@ -295,5 +301,70 @@ def test_two_clients_on_one_room_and_a_dropped_connection_leave_each_message_onc
         for client in clients:
             client.close()
     assert all(client.stats.connections >= 2 and client.stats.events > len(ids) for client in clients)
-    stored = query(db_url, "SELECT msg_id FROM events WHERE msg_id IS NOT NULL")
+    stored = query(db_url, "SELECT msg_id FROM events")
     assert sorted(row[0] for row in stored) == sorted(ids)  # none lost, none twice
+
+
+def test_the_package_imports_without_sqlalchemy_and_says_what_to_install():
+    import subprocess
+
+    code = (
+        "import sys; sys.modules['sqlalchemy'] = None\n"
+        "import tiktoklive_sync as tls\n"
+        "from tiktoklive_sync.sinks import JsonlSink, SqlSink, open_sink\n"
+        "try:\n    open_sink('sqlite://')\nexcept tls.SinkError as exc:\n    print(exc)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=README.parent, capture_output=True, text=True,
+                          timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    assert 'pip install "tiktoklive-sync[sql]"' in done.stdout
+
+
+def test_a_sink_left_open_is_written_out_when_the_interpreter_exits(sqlite_url, query):
+    import subprocess
+
+    code = (
+        "import sys, tiktoklive_sync as tls\n"
+        "from tiktoklive_sync import testing\n"
+        "from tiktoklive_sync.sinks import SqlSink\n"
+        "sink = SqlSink(sys.argv[1], batch_size=10_000, flush_interval=60)\n"
+        "for n in range(100):\n"
+        "    message = testing.chat(f'c{n}')\n"
+        "    sink('someone', tls.decode_message(message.method, message.payload))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code, sqlite_url], cwd=README.parent, capture_output=True,
+                          text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    assert count(query, sqlite_url) == 100
+
+
+def test_nul_characters_which_postgresql_refuses_are_stored_as_replacement_characters(db_url, query, decode, room):
+    comment = decode(testing.chat("a\x00b", user=testing.make_user("nul\x00user", nickname="x\x00"), room_id=room))
+    with SqlSink(db_url) as sink:
+        sink("some\x00one", comment)
+    assert sink.rejected == 0
+    rows = query(db_url, "SELECT creator, unique_id FROM events")
+    assert rows == [("some\ufffdone", "nul\ufffduser")]
+    text = "json_extract(data, '$.comment')" if db_url.startswith("sqlite") else "data->>'comment'"
+    assert query(db_url, f"SELECT {text} FROM events") == [("a\ufffdb",)]
+
+
+def test_a_record_the_database_refuses_is_logged_and_set_aside_the_rest_stored(db_url, query, make_events, caplog):
+    caplog.set_level(logging.ERROR, logger="tiktoklive_sync")
+    events = make_events(10)
+    poison = events[3].user.unique_id
+    with SqlSink(db_url, batch_size=10_000, flush_interval=60) as sink:  # creates the tables
+        if db_url.startswith("sqlite"):
+            trigger = (f"CREATE TRIGGER refuse BEFORE INSERT ON events WHEN NEW.unique_id = '{poison}' "
+                       "BEGIN SELECT RAISE(ABORT, 'refused by a trigger'); END")
+            with sink.engine.begin() as connection:
+                connection.exec_driver_sql(trigger)
+        else:
+            with sink.engine.begin() as connection:
+                connection.exec_driver_sql(f"ALTER TABLE events ADD CONSTRAINT refuse CHECK (unique_id <> '{poison}')")
+        for event in events:
+            sink("someone", event)
+    refused = [e for e in events if e.user.unique_id == poison]
+    assert sink.rejected == len(refused) and sink.pending == 0
+    assert count(query, db_url) == 10 - len(refused)
+    assert "refused a record" in caplog.text and str(refused[0].msg_id) in caplog.text

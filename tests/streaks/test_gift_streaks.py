@@ -48,6 +48,16 @@ def test_a_streak_without_news_for_the_timeout_is_handed_out_once_not_completed(
     assert streaks.expire(time.monotonic() + 100) == [] and streaks.flush() == []
 
 
+def test_expire_also_takes_a_wall_clock_datetime(streaks, rose):
+    import datetime as dt
+
+    streaks.feed(rose(2))
+    now = dt.datetime.now(dt.timezone.utc)
+    assert streaks.expire(now + dt.timedelta(seconds=5)) == []
+    [streak] = streaks.expire(now + dt.timedelta(seconds=11))
+    assert (streak.count, streak.completed) == (2, False)
+
+
 def test_feeding_a_gift_also_hands_out_streaks_that_timed_out(rose):
     streaks = tls.GiftStreaks(timeout=0.05)
     streaks.feed(rose(4, user="alice", group=1))

@@ -115,7 +115,8 @@ class Event:
         return render_text(self.raw.common.display_text)
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the event as a flat, JSON-ready record (only str/int/float/bool/None values).
+        """Return the event as a flat, JSON-ready record (str/int/float/bool/None values; a list
+        only for a list of such values).
 
         Keys: ``type`` (the class name), ``method``, ``msg_id`` (None when absent), ``room_id``,
         ``create_time``, ``created_at`` (ISO-8601 UTC), then the event's attributes by their

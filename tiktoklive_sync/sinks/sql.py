@@ -11,16 +11,27 @@ Example::
 
 from __future__ import annotations
 
+import atexit
 import logging
 import threading
 import time
+import weakref
 from types import TracebackType
 from typing import Any
 
 from ..errors import SinkError
 from ..events import Event
 from ..streaks import GiftStreak
-from ._schema import Tables, event_row, insert_ignoring_duplicates, open_engine, streak_row
+from ._schema import (
+    Tables,
+    client_event_row,
+    event_row,
+    first_line,
+    insert_ignoring_duplicates,
+    open_engine,
+    refusal_errors,
+    streak_row,
+)
 
 __all__ = ["SqlSink"]
 
@@ -28,17 +39,32 @@ log = logging.getLogger("tiktoklive_sync")
 
 #: the longest wait between two attempts at a batch that failed
 _MAX_RETRY_DELAY = 30.0
+#: sinks not closed yet: closed at interpreter exit, so what they queued is written
+_OPEN: weakref.WeakSet[SqlSink] = weakref.WeakSet()
+
+
+@atexit.register
+def _close_open_sinks() -> None:
+    for sink in list(_OPEN):
+        try:
+            sink.close(timeout=10.0)
+        except Exception as exc:  # at exit there is no caller left to raise to
+            log.error("SqlSink: %s", exc)
 
 
 class SqlSink:
     """A handler ``sink(unique_id, event_or_streak)`` that stores events in a SQL database.
 
     Events go to the ``events`` table (one row per (room_id, msg_id): writing an event twice keeps
-    one row), :class:`~tiktoklive_sync.GiftStreak` records to ``gift_streaks``; both tables are
-    created if missing (schema in the README). Calls only queue the record; a background thread
-    writes what is queued as one transaction when ``batch_size`` records are waiting, at least every
-    ``flush_interval`` seconds, at :meth:`flush` and at :meth:`close`. A failed write is logged and
-    retried (with a growing delay, at most 30 s) until it succeeds: nothing is dropped.
+    one row), :class:`~tiktoklive_sync.GiftStreak` records to ``gift_streaks``, events without a
+    msg_id (the client's ConnectEvent / DisconnectEvent) to ``client_events``, one row each; the
+    tables are created if missing (schema in the README). Calls only queue the record; a background
+    thread writes what is queued as one transaction when ``batch_size`` records are waiting, at
+    least every ``flush_interval`` seconds, at :meth:`flush` and at :meth:`close`. A failed write is
+    logged and retried (with a growing delay, at most 30 s) until it succeeds: nothing is dropped
+    (records wait in memory meanwhile). Only a record the database refuses as data (a constraint or
+    trigger of your own, say) is set aside, logged at ERROR level with its content, so that it cannot
+    block the rest. A sink still open when the interpreter exits is closed then.
 
     Args:
         url: ``sqlite:///events.db`` (a file; ``sqlite://`` for memory) or
@@ -54,8 +80,10 @@ class SqlSink:
 
     Attributes:
         engine: the SQLAlchemy engine (query the tables with it).
-        tables: ``tables.events`` and ``tables.gift_streaks``, SQLAlchemy ``Table`` objects.
-        written: records written so far.
+        tables: ``tables.events``, ``tables.gift_streaks``, ``tables.client_events`` (SQLAlchemy tables).
+        written: records handled so far (stored, or rejected).
+        rejected: records the database refused as data (a constraint, a value it cannot hold): each is
+            logged at ERROR level with its content and not retried; 0 for everything this library makes.
     """
 
     def __init__(self, url: str = "sqlite:///events.db", *, batch_size: int = 1000, flush_interval: float = 1.0,
@@ -75,7 +103,9 @@ class SqlSink:
             self.engine.dispose()
             raise SinkError(f"cannot create the tables in {url.split('@')[-1]}: {exc}") from exc
         self.written = 0
+        self.rejected = 0
         self.last_error: BaseException | None = None
+        self._refused = refusal_errors()
         self._queue: list[tuple[str | None, Any]] = []
         self._queued = 0
         self._wake = threading.Condition()
@@ -85,6 +115,7 @@ class SqlSink:
         self._give_up_at: float | None = None
         self._thread = threading.Thread(target=self._run, name="tiktoklive-sync-sql-sink", daemon=True)
         self._thread.start()
+        _OPEN.add(self)
 
     # -- the handler ---------------------------------------------------------------------------
 
@@ -148,6 +179,7 @@ class SqlSink:
         with self._wake:
             self._closed = True
             unwritten = self._queued - self.written
+        _OPEN.discard(self)
         self.engine.dispose()
         if unwritten:
             raise SinkError(f"{unwritten} records could not be written to {self.url.split('@')[-1]} "
@@ -207,13 +239,34 @@ class SqlSink:
             last_write = time.monotonic()
 
     def _write(self, batch: list[tuple[str | None, Any]]) -> None:
+        try:
+            self._insert(batch)
+        except self._refused:  # one bad record must not hold back the rest: find it
+            if len(batch) == 1:
+                raise
+            for record in batch:
+                try:
+                    self._insert([record])
+                except self._refused as exc:
+                    self.rejected += 1
+                    creator, item = record
+                    log.error("SqlSink: the database refused a record, which is not stored (%s): creator=%r %s",
+                              first_line(exc), creator, item.to_dict())
+
+    def _insert(self, batch: list[tuple[str | None, Any]]) -> None:
         events: list[dict[str, Any]] = []
         streaks: list[dict[str, Any]] = []
+        client_events: list[dict[str, Any]] = []
         for creator, item in batch:
             if isinstance(item, GiftStreak):
                 streaks.append(streak_row(creator, item))
+                continue
+            row = event_row(creator, item)
+            if row["msg_id"] is None:
+                client_events.append(client_event_row(row))
             else:
-                events.append(event_row(creator, item))
+                events.append(row)
         with self.engine.begin() as connection:
             insert_ignoring_duplicates(connection, self.tables.events, events)
             insert_ignoring_duplicates(connection, self.tables.gift_streaks, streaks)
+            insert_ignoring_duplicates(connection, self.tables.client_events, client_events, keyed=False)
