@@ -170,7 +170,7 @@ def run_record(session: Session, args: argparse.Namespace, *, out: TextIO) -> in
     if args.overwrite and "overwrite" in inspect.signature(record_stream).parameters:
         extra["overwrite"] = True
     recording = record_stream(session, args.output, info, record_for=args.duration,
-                              quality=VideoQuality[args.quality], **extra)
+                              quality=VideoQuality[args.quality] if args.quality else None, **extra)
     tty = sys.stderr.isatty()
     try:
         while not recording.wait(timeout=1.0 if tty else 5.0):

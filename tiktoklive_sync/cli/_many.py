@@ -196,7 +196,7 @@ def run_many(session: Session, args: argparse.Namespace, users: list[str], *, re
     try:
         pool = LivePool(users, session=session, check_interval=args.interval,
                         record_dir=args.dir if record else None,
-                        record_quality=VideoQuality[args.quality] if record else None)
+                        record_quality=VideoQuality[args.quality] if record and args.quality else None)
         run = _Run(pool, args, output, record=record)
         run.transport_errors = failures
         pool.add_handler(ev.Event, run.on_event)

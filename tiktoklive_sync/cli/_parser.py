@@ -117,8 +117,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("targets", nargs="+", metavar="USER [OUT]",
                    help=f"USER OUT (a file ending in {', '.join(RECORD_EXTENSIONS)}); with --dir, one or more USERs")
     p.add_argument("--for", dest="duration", type=seconds, metavar="SECONDS", help="record this long")
-    p.add_argument("--quality", default="HD", type=str.upper, choices=[q.name for q in VideoQuality],
-                   help="stream quality (default HD; the nearest one if the room lacks it)")
+    p.add_argument("--quality", default=None, type=str.upper, choices=[q.name for q in VideoQuality],
+                   help="stream quality (default: the best the room offers; the nearest one if it lacks the one asked)")
     p.add_argument("--overwrite", action="store_true", help="replace OUT if it exists (refused otherwise)")
     _many_options(p, record=True)
 
