@@ -45,6 +45,7 @@ from .errors import (
     LoginRequiredError,
     MissingRoomIdInResponse,
     PremiumEndpointError,
+    PushConnectionError,
     RecordingError,
     SignAPIError,
     SignatureMissingTokensError,
@@ -57,6 +58,7 @@ from .errors import (
     UserOfflineError,
     WebcastBlocked200Error,
     WebcastFetchResultError,
+    WebSocketRefusedError,
     WebsocketURLMissingError,
 )
 from .events import (
@@ -153,6 +155,8 @@ __all__ = [
     "InitialCursorMissingError",
     "WebsocketURLMissingError",
     "FrameDecodeError",
+    "PushConnectionError",
+    "WebSocketRefusedError",
     "RecordingError",
     "DuplicateDownloadError",
     "FFmpegNotFoundError",
