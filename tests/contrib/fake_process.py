@@ -19,26 +19,23 @@ import sys
 import threading
 import time
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 from tiktoklive_sync import testing
-from tiktoklive_sync.testing import live_push
-from tiktoklive_sync.testing.push_server import PushServer
+from tiktoklive_sync.testing import _push_loop, _push_server
 
 _spans: list[list[Any]] = []
 _spans_lock = threading.Lock()
 
 
-class SpanRecordingPushServer(PushServer):
-    """A PushServer that notes when each room connection opened and closed."""
+class SpanRecordingPushLoop(_push_loop.PushLoop):
+    """The fake's push loop, noting when each entered room connection opened and closed."""
 
-    def _handle(self, ws: Any) -> None:
-        room_id = int(parse_qs(urlsplit(ws.request.path).query)["room_id"][0])
-        span: list[Any] = [room_id, time.monotonic(), None]
+    async def _read(self, reader: Any, conn: Any) -> None:
+        span: list[Any] = [conn.room_id, time.monotonic(), None]
         with _spans_lock:
             _spans.append(span)
         try:
-            super()._handle(ws)
+            await super()._read(reader, conn)
         finally:
             span[2] = time.monotonic()
 
@@ -71,7 +68,7 @@ class Feeder:
 
 def main() -> None:
     count = int(sys.argv[1])
-    live_push.PushServer = SpanRecordingPushServer  # type: ignore[misc]
+    _push_server.PushLoop = SpanRecordingPushLoop  # type: ignore[misc]
     fake = testing.FakeTikTok().start()
     rooms = {f"creator{i}": fake.add_room(f"creator{i}", live=True).room_id for i in range(count)}
     feeder = Feeder(fake, list(rooms.values()))
