@@ -5,8 +5,10 @@
 
 - :class:`Endpoints`: every host the library talks to, so tests (and proxies) can point it elsewhere;
 - TikTok's default headers, query parameters and cookies (PROTOCOL.md section 1), in one place;
-- a default ``timeout`` on every request (requests has none), so nothing waits forever;
-- retries of idempotent requests under a :class:`~tiktoklive_sync._retry.RetryPolicy` (tenacity);
+- a transport adapter (:mod:`tiktoklive_sync._transport`) that gives every request a default
+  ``timeout`` (requests has none), a total ``deadline``, a body limit (``max_body_bytes``, counted
+  after decompression), retries of idempotent requests under a
+  :class:`~tiktoklive_sync._retry.RetryPolicy` (tenacity), and a shared request budget;
 - the login cookies (:meth:`Session.set_session`) and the sign server client (:attr:`Session.signer`).
 
 Example::
@@ -22,6 +24,8 @@ from __future__ import annotations
 import logging
 import os
 import secrets
+import threading
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
@@ -32,29 +36,38 @@ import requests.adapters
 
 from ._browser import BrowserProfile, random_profile
 from ._retry import RetryPolicy
+from ._scrub import redact, register_secret
+from ._transport import TransportAdapter, check_verify, retries_disabled
+from ._validate import positive_number
 
 if TYPE_CHECKING:
     from ._signer import Signer
 
-__all__ = ["Endpoints", "Session", "redact", "DEFAULT_TIMEOUT", "POOL_SIZE"]
+__all__ = [
+    "Endpoints", "Session", "redact", "DEFAULT_TIMEOUT", "DEFAULT_MAX_BODY_BYTES", "DEADLINE_FACTOR", "POOL_SIZE",
+    "SIGN_API_KEY_ENV",
+]
 
 log = logging.getLogger("tiktoklive_sync")
 
 #: (connect, read) seconds applied to every request that does not name its own timeout
 DEFAULT_TIMEOUT: tuple[float, float] = (5.0, 15.0)
 
+#: the total deadline of a call, by default: this many times the read timeout
+DEADLINE_FACTOR = 4.0
+#: the largest answer body accepted by default (after decompression); TikTok's room info is ~50 KB
+DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024
+#: the environment variable the sign API key is read from (``SIGN_API_KEY`` is read if it is unset)
+SIGN_API_KEY_ENV = "TIKTOKLIVE_SIGN_API_KEY"
+_OLD_SIGN_API_KEY_ENV = "SIGN_API_KEY"
+#: the longest timeout or deadline accepted (a day): anything longer is a mistake, not a wish
+_MAX_SECONDS = 86400.0
+
 SESSION_COOKIES = ("sessionid", "sessionid_ss", "sid_tt")
 
 #: connections kept per host: a Session shared by this many threads (a Flask/Django worker) never has
 #: to throw a kept-alive connection away (requests' default is 10)
 POOL_SIZE = 32
-
-
-def redact(secret: str | None) -> str:
-    """Return a form of a secret that is safe to log: its first 4 characters and a mask."""
-    if not secret:
-        return "<none>"
-    return secret[:4] + "*" * 8
 
 
 @dataclass(frozen=True)
@@ -88,6 +101,32 @@ class Endpoints:
         return self.sign.rstrip("/") + path
 
     @property
+    def secure(self) -> bool:
+        """True when the web host is https (the real TikTok): login cookies are then ``Secure``."""
+        return urlsplit(self.web).scheme == "https"
+
+    @property
+    def tiktok_hosts(self) -> frozenset[str]:
+        """The host names of the web and webcast endpoints: the hosts that are "TikTok"."""
+        return frozenset((urlsplit(u).hostname or "").lower() for u in (self.web, self.webcast)) - {""}
+
+    def is_tiktok_url(self, url: str) -> bool:
+        """True if ``url`` has the webcast endpoint's scheme (https for the real TikTok) and a TikTok host.
+
+        A TikTok host is one of :attr:`tiktok_hosts`, or a sub-domain of ``cookie_domain`` when that is
+        a domain (``.tiktok.com``). Signed URLs from the sign server must pass this before anything is
+        sent to them.
+        """
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+        if not host or parts.scheme != urlsplit(self.webcast).scheme or parts.username or parts.password:
+            return False
+        if host in self.tiktok_hosts:
+            return True
+        domain = self.cookie_domain.lower()
+        return domain.startswith(".") and host.endswith(domain)
+
+    @property
     def sign_host(self) -> str:
         """The host name of the sign server (what ``trusted_sign_hosts`` is compared with)."""
         return (urlsplit(self.sign).hostname or "").lower()
@@ -102,8 +141,16 @@ class Session(requests.Session):
     """A requests Session that speaks to TikTok LIVE.
 
     Args:
-        sign_api_key: API key for the sign server (default: ``$SIGN_API_KEY``). Never logged.
+        sign_api_key: API key for the sign server (default: ``$TIKTOKLIVE_SIGN_API_KEY``, else the
+            older ``$SIGN_API_KEY``). Never logged.
         timeout: default ``(connect, read)`` seconds (or one number) for every request.
+        deadline: the most seconds one call may take in all (connecting, every retry and wait,
+            reading the body); default :data:`DEADLINE_FACTOR` times the read timeout. Passing it
+            ends the call with ``requests.ReadTimeout`` (or ``ConnectTimeout``).
+        max_body_bytes: the largest answer body accepted, counted after decompression (default
+            8 MiB); a larger one raises ResponseTooLargeError without being held in memory.
+        max_requests_per_second: a request budget shared by every request of the Session (all
+            threads, each retry counted; None: unlimited). Kept as :attr:`budget`.
         proxies: requests-style proxies, e.g. ``{"https": "http://user:pw@host:port"}``.
         endpoints: where to send requests (default: the real TikTok).
         retry: the :class:`RetryPolicy` for idempotent requests.
@@ -112,7 +159,8 @@ class Session(requests.Session):
         profile: the :class:`BrowserProfile` to present (default: a random preset, kept for life).
 
     Raises:
-        ValueError: a timeout that is not positive.
+        ValueError: a timeout, deadline, body limit or request rate that is not a finite number in
+            range (the message names it).
     """
 
     def __init__(
@@ -125,13 +173,24 @@ class Session(requests.Session):
         retry: RetryPolicy | None = None,
         trusted_sign_hosts: Iterable[str] | None = None,
         profile: BrowserProfile | None = None,
+        deadline: float | None = None,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+        max_requests_per_second: float | None = None,
     ) -> None:
         super().__init__()
-        self.timeout = _check_timeout(timeout if timeout is not None else DEFAULT_TIMEOUT)
+        self.timeout = timeout if timeout is not None else DEFAULT_TIMEOUT
+        if deadline is not None:
+            self.deadline = deadline
+        self.max_body_bytes = max_body_bytes
+        self.budget = _budget(max_requests_per_second)
         self.endpoints = endpoints or Endpoints()
+        if retry is not None and not isinstance(retry, RetryPolicy):
+            raise ValueError(f"retry must be a tiktoklive_sync.RetryPolicy, not {type(retry).__name__}")
         self.retry_policy = retry or RetryPolicy()
         self.profile = profile or random_profile()
-        self._sign_api_key = sign_api_key if sign_api_key is not None else os.environ.get("SIGN_API_KEY")
+        if sign_api_key is None:
+            sign_api_key = os.environ.get(SIGN_API_KEY_ENV) or os.environ.get(_OLD_SIGN_API_KEY_ENV)
+        self.sign_api_key = sign_api_key
         if trusted_sign_hosts is None:
             env = os.environ.get("WHITELIST_AUTHENTICATED_SESSION_ID_HOST", "")
             trusted_sign_hosts = [h for h in env.split(",") if h.strip()]
@@ -139,11 +198,49 @@ class Session(requests.Session):
         self.device_id = self.new_device_id()
         self._signer: Signer | None = None
         for prefix in ("https://", "http://"):
-            self.mount(prefix, requests.adapters.HTTPAdapter(pool_maxsize=POOL_SIZE))
+            self.mount(prefix, TransportAdapter(self, pool_maxsize=POOL_SIZE))
         if proxies:
             self.proxies.update(proxies)
         self.headers.update(self.default_headers())
-        self.cookies.set("tt-target-idc", "useast1a", domain=self.endpoints.cookie_domain)
+        self.cookies.set(
+            "tt-target-idc", "useast1a", domain=self.endpoints.cookie_domain, secure=self.endpoints.secure
+        )
+
+    # -- limits -----------------------------------------------------------------------------
+
+    @property
+    def timeout(self) -> float | tuple[float, float]:
+        """The default ``(connect, read)`` seconds (or one number) of every request."""
+        return self._timeout
+
+    @timeout.setter
+    def timeout(self, value: float | tuple[float, float]) -> None:
+        self._timeout = _check_timeout(value)
+
+    @property
+    def deadline(self) -> float:
+        """The most seconds one call may take in all (default: 4 x the read timeout)."""
+        if self._deadline is not None:
+            return self._deadline
+        read = self._timeout[1] if isinstance(self._timeout, tuple) else self._timeout
+        return DEADLINE_FACTOR * read
+
+    @deadline.setter
+    def deadline(self, value: float | None) -> None:
+        self._deadline = None if value is None else positive_number("deadline", value, maximum=_MAX_SECONDS)
+
+    _deadline: float | None = None
+
+    @property
+    def max_body_bytes(self) -> int:
+        """The largest answer body accepted (after decompression)."""
+        return self._max_body_bytes
+
+    @max_body_bytes.setter
+    def max_body_bytes(self, value: int) -> None:
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 2**40:
+            raise ValueError(f"max_body_bytes must be a whole number of bytes from 1 to 2**40, not {value!r}")
+        self._max_body_bytes = value
 
     # -- identity ---------------------------------------------------------------------------
 
@@ -170,7 +267,10 @@ class Session(requests.Session):
 
     @sign_api_key.setter
     def sign_api_key(self, value: str | None) -> None:
-        self._sign_api_key = value
+        if value is not None and not isinstance(value, str):
+            raise ValueError(f"sign_api_key must be a str, not {type(value).__name__}")
+        register_secret(value)
+        self._sign_api_key = value or None
 
     @property
     def signer(self) -> Signer:
@@ -188,12 +288,7 @@ class Session(requests.Session):
 
     @verify.setter
     def verify(self, value: bool | str) -> None:
-        if value is False or value is None:
-            raise ValueError(
-                "TLS verification cannot be turned off in tiktoklive_sync. Behind an intercepting "
-                "proxy, set session.verify to the path of its CA bundle instead."
-            )
-        self._verify = value
+        self._verify = check_verify(value, "session.verify")
 
     # -- login cookies ----------------------------------------------------------------------
 
@@ -208,14 +303,19 @@ class Session(requests.Session):
             ValueError: a session id without its ``tt_target_idc``.
         """
         domain = self.endpoints.cookie_domain
+        if session_id is not None and not isinstance(session_id, str):
+            raise ValueError(f"session_id must be a str, not {type(session_id).__name__}")
         if session_id and not tt_target_idc:
             raise ValueError(
                 "tt_target_idc must be passed with a session id: copy the 'tt-target-idc' cookie "
                 "from the same browser (e.g. 'useast2a' or 'eu-ttp2')."
             )
+        register_secret(session_id)
+        # Secure: never sent over plain http (an http:// image or signed URL on a TikTok host)
+        secure = self.endpoints.secure
         for name in SESSION_COOKIES:
-            self.cookies.set(name, session_id or "", domain=domain)
-        self.cookies.set("tt-target-idc", tt_target_idc or "", domain=domain)
+            self.cookies.set(name, session_id or "", domain=domain, secure=secure)
+        self.cookies.set("tt-target-idc", tt_target_idc or "", domain=domain, secure=secure)
         log.debug("session cookies set (session id %s)", redact(session_id))
 
     @property
@@ -307,24 +407,28 @@ class Session(requests.Session):
         """Send a request with the Session's default timeout and retry policy.
 
         Like ``requests.Session.request``, plus ``retry=False`` to send exactly once. A ``timeout``
-        of None means the Session's default (never "wait forever"). Idempotent methods are retried
-        under :attr:`retry_policy`; others never are.
+        of None means the Session's default (never "wait forever"). The limits and the retries are
+        applied by the transport adapter (so ``Session.send`` gets them too).
 
         Returns:
             the ``requests.Response`` (after retries, the last one).
         Raises:
+            ValueError: a ``verify`` other than True or a CA bundle path, or a bad ``timeout``.
+            ResponseTooLargeError: the body passed :attr:`max_body_bytes`.
             requests.RequestException: transport failures, after retries.
         """
         if args:
             raise TypeError("pass request options by keyword (params=..., data=...)")
-        if kwargs.get("verify", True) is False:
-            raise ValueError("verify=False is refused: pass the path of a CA bundle instead")
+        if "verify" in kwargs and kwargs["verify"] is not None:
+            check_verify(kwargs["verify"])
         if kwargs.get("timeout") is None:
             kwargs["timeout"] = self.timeout
-        send = super().request
-        if retry and self.retry_policy.applies_to(method):
-            return self.retry_policy.retrying()(send, method, url, **kwargs)
-        return send(method, url, **kwargs)
+        else:
+            kwargs["timeout"] = _check_timeout(kwargs["timeout"])
+        if retry:
+            return super().request(method, url, **kwargs)
+        with retries_disabled():
+            return super().request(method, url, **kwargs)
 
     def cookie_header(self, url: str | None = None) -> str:
         """Return the cookies a request to ``url`` (default: the web host) would carry, as a header."""
@@ -333,9 +437,39 @@ class Session(requests.Session):
         return prepared.headers.get("Cookie", "")
 
 
-def _check_timeout(timeout: float | tuple[float, float]) -> float | tuple[float, float]:
-    values = timeout if isinstance(timeout, tuple) else (timeout,)
-    if any(not isinstance(v, (int, float)) or v <= 0 for v in values):
-        raise ValueError(f"timeout must be positive seconds or a (connect, read) pair, not {timeout!r}")
-    return timeout
+def _check_timeout(timeout: Any) -> float | tuple[float, float]:
+    """Return ``timeout`` if it is finite positive seconds or a ``(connect, read)`` pair of them."""
+    if isinstance(timeout, (tuple, list)):
+        if len(timeout) != 2:
+            raise ValueError(f"timeout must be seconds or a (connect, read) pair, not {timeout!r}")
+        return (
+            positive_number("timeout (connect)", timeout[0], maximum=_MAX_SECONDS),
+            positive_number("timeout (read)", timeout[1], maximum=_MAX_SECONDS),
+        )
+    return positive_number("timeout", timeout, maximum=_MAX_SECONDS)
+
+
+class _Spacing:
+    """The simplest request budget: at most ``rate`` requests a second, evenly spaced, for all threads."""
+
+    def __init__(self, rate: float) -> None:
+        self.rate = rate
+        self._next = 0.0
+        self._lock = threading.Lock()
+
+    def acquire(self) -> bool:
+        """Wait for this request's turn; returns True."""
+        with self._lock:
+            now = time.monotonic()
+            turn = max(now, self._next)
+            self._next = turn + 1.0 / self.rate
+        if turn > now:
+            time.sleep(turn - now)
+        return True
+
+
+def _budget(rate: float | None) -> _Spacing | None:
+    if rate is None:
+        return None
+    return _Spacing(positive_number("max_requests_per_second", rate, maximum=1e6))
 
