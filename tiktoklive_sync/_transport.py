@@ -95,12 +95,14 @@ def _scrubbed(exc: requests.RequestException) -> requests.RequestException:
     return clean
 
 
-def _over_limit(response: requests.Response, limit: int, shown: str) -> ResponseTooLargeError:
+def _over_limit(response: requests.Response, limit: int, announced: str | None = None) -> ResponseTooLargeError:
     host = urlsplit(response.url or "").hostname or "the server"
+    size = f"{announced} bytes, more than" if announced is not None else "larger than"
     return ResponseTooLargeError(
-        f"The answer from {host} is {shown} bytes, more than the limit of {limit} bytes; stopped reading.",
+        f"The answer from {host} is {size} the limit of {limit} bytes; stopped reading.",
         status=response.status_code,
         limit=limit,
+        announced=announced,
     )
 
 
@@ -120,7 +122,7 @@ def read_body(response: requests.Response, *, limit: int, deadline: float | None
     if getattr(response, "_content_consumed", False) or response.raw is None:
         content = response.content or b""  # already read (e.g. a mocked transport)
         if len(content) > limit:
-            raise _over_limit(response, limit, f"{len(content)}")
+            raise _over_limit(response, limit)
         return content
     announced = response.headers.get("Content-Length", "").strip()
     encoded = response.headers.get("Content-Encoding", "identity").strip().lower() not in ("", "identity")
@@ -141,8 +143,11 @@ def read_body(response: requests.Response, *, limit: int, deadline: float | None
                 break
             size += len(part)
             if size > limit:
-                raise _over_limit(response, limit, f"more than {limit}")
+                raise _over_limit(response, limit)
             parts.append(part)
+    except (requests.RequestException, ResponseTooLargeError):  # ours (a RequestException is an OSError)
+        response.close()
+        raise
     except urllib3.exceptions.ReadTimeoutError as exc:
         response.close()
         raise requests.ReadTimeout(scrub(str(exc)), response=response, request=response.request) from None

@@ -210,6 +210,7 @@ class ResponseTooLargeError(TikTokLiveError):
 
     Attributes:
         limit: the limit in bytes that was passed.
+        announced: the size the server announced (``Content-Length``, as text), if that is what passed it.
     """
 
     advice = (
@@ -217,8 +218,9 @@ class ResponseTooLargeError(TikTokLiveError):
         "Session(max_body_bytes=...)."
     )
 
-    def __init__(self, message: str = "", *, limit: int | None = None, **kw: Any) -> None:
+    def __init__(self, message: str = "", *, limit: int | None = None, announced: str | None = None, **kw: Any) -> None:
         self.limit = limit
+        self.announced = announced
         super().__init__(message, **kw)
 
 
