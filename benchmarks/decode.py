@@ -1,6 +1,6 @@
 """Decode speed and memory: ``tls.decode_frame`` against a bare-protobuf floor, on the bench corpus.
 
-Rows, all over the same frames (``shared/bench/frames.bin``, 2000 push frames / 7296 messages):
+Rows, all over the same frames (``benchmarks/make_corpus.py``'s corpus, 2000 push frames, or ``--frames-bin``):
 
 - ``decode_frame + reads``: ``tls.decode_frame(frame)`` for every frame, then what a handler
   reads: every event's msg_id; user nickname + comment text for comments; user nickname + gift
@@ -20,14 +20,13 @@ Then the leak check: resident memory (VmRSS from /proc/self/status) after 10k de
 and after 1M (looping over the corpus, reading fields, dropping the events); the goal is less
 than +20 MB between the two.
 
-Run: ``python benchmarks/decode.py [--rounds 5] [--leak-events 1000000] [--shared PATH]``
+Run: ``python benchmarks/decode.py [--rounds 5] [--leak-events 1000000] [--frames-bin PATH]``
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
-import os
 import statistics
 import struct
 import sys
@@ -40,6 +39,9 @@ from typing import Any
 import tiktoklive_sync as tls
 from tiktoklive_sync.events._methods import known_methods
 from tiktoklive_sync.proto.envelope_pb2 import ProtoMessageFetchResult, WebcastPushFrame
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from make_corpus import ensure_corpus  # noqa: E402  (a sibling script, not a package)
 
 GZIP_MAGIC = b"\x1f\x8b\x08"
 USER_EVENTS = (tls.LikeEvent, tls.MemberEvent, tls.SocialEvent)
@@ -217,11 +219,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--leak-events", type=int, default=1_000_000)
-    default_shared = Path(os.environ.get("TIKTOKLIVE_SHARED", Path(__file__).resolve().parents[2] / "shared"))
-    parser.add_argument("--shared", type=Path, default=default_shared)
+    parser.add_argument("--frames-bin", type=Path, default=None,
+                        help="a frames.bin to decode (default: the corpus benchmarks/make_corpus.py writes)")
     args = parser.parse_args(argv)
 
-    frames = load_frames(args.shared / "bench" / "frames.bin")
+    frames = load_frames(args.frames_bin or ensure_corpus())
     messages = ours_only(frames)
     assert messages == floor_only(frames), "decode_frame and the floor disagree on the message count"
     print(f"corpus: {len(frames)} frames, {messages} messages; Python {sys.version.split()[0]}, "

@@ -2,16 +2,33 @@
 
 from __future__ import annotations
 
+import argparse
+import contextlib
 import sys
-
-import _backend
+from collections.abc import Iterator
 
 import tiktoklive_sync as tls
 
 
+@contextlib.contextmanager
+def open_session(fake: bool) -> Iterator[tls.Session]:
+    """A Session against TikTok, or (``--fake``) against a FakeTikTok with a scripted live room."""
+    if not fake:
+        with tls.Session() as session:
+            yield session
+        return
+    from tiktoklive_sync.testing import start_demo_fake  # needs the [testing] extra
+
+    with start_demo_fake() as fake_tiktok, fake_tiktok.session() as session:
+        yield session
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = _backend.parser(__doc__ or "").parse_args(argv)
-    with _backend.session(args.fake) as s:
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("user", nargs="?", default="demo_creator", help="the creator's @handle")
+    p.add_argument("--fake", action="store_true", help="run against an embedded FakeTikTok (no network)")
+    args = p.parse_args(argv)
+    with open_session(args.fake) as s:
         status = tls.fetch_live_status(s, args.user)
         print(f"@{args.user}: {status.state.value} ({status.evidence})")
         if not status.is_live:

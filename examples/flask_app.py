@@ -37,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.serve and not args.fake:
         create_app(tls.Session()).run(threaded=True)
         return 0
-    from tiktoklive_sync.testing.demo import start_demo_fake
+    from tiktoklive_sync.testing import start_demo_fake  # needs the [testing] extra
 
     with start_demo_fake() as fake, fake.session() as session:
         client = create_app(session).test_client()

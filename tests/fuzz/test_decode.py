@@ -11,7 +11,6 @@ arbitrary bytes. The property: a list of events (each readable: every property, 
 from __future__ import annotations
 
 import gzip
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,7 +24,6 @@ from tests.helpers.fuzz import (
     no_hang,
     outcome,
     read_all_properties,
-    read_frames,
     real_messages,
 )
 from tests.helpers.fuzz_values import (
@@ -36,6 +34,7 @@ from tiktoklive_sync.events._methods import known_methods
 from tiktoklive_sync.proto.envelope_pb2 import ProtoMessageFetchResult, WebcastPushFrame
 from tiktoklive_sync.proto.messages_pb2 import ChatMessage
 from tiktoklive_sync.testing import builders as b
+from tiktoklive_sync.testing._corpus import make_corpus
 
 #: bench frames used as bases (the first ones of frames.bin)
 FRAME_COUNT = 60
@@ -53,9 +52,9 @@ MESSAGES += [(m.method, m.payload) for m in BUILT]
 
 
 @pytest.fixture(scope="module", autouse=True)
-def _bench_frames(shared_dir: Path) -> None:
+def _bench_frames() -> None:
     if not FRAMES:
-        FRAMES.extend(read_frames(shared_dir / "bench" / "frames.bin", FRAME_COUNT))
+        FRAMES.extend(make_corpus(FRAME_COUNT, seed=20240601)[0])
     assert len(FRAMES) == FRAME_COUNT
 
 

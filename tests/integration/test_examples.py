@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -11,14 +13,26 @@ import pytest
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
-def run_example(*argv: str, timeout: float = 90) -> subprocess.CompletedProcess[str]:
+def run_example(*argv: str, timeout: float = 90, expect: int = 0) -> subprocess.CompletedProcess[str]:
     proc = subprocess.run([sys.executable, *argv], cwd=EXAMPLES, capture_output=True, text=True, timeout=timeout)
-    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert proc.returncode == expect, proc.stderr[-3000:]
     return proc
 
 
+def test_every_example_is_one_self_contained_file_a_user_can_copy() -> None:
+    local = {p.stem for p in EXAMPLES.glob("*.py")}
+    for script in EXAMPLES.glob("*.py"):
+        tree = ast.parse(script.read_text())
+        imported = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import)
+                    for alias in node.names}
+        imported |= {node.module.split(".")[0] for node in ast.walk(tree)
+                     if isinstance(node, ast.ImportFrom) and node.module and not node.level}
+        assert not imported & local, f"{script.name} imports a file of examples/: {imported & local}"
+        assert not any(isinstance(node, ast.ImportFrom) and node.level for node in ast.walk(tree)), script.name
+
+
 def test_every_example_is_covered() -> None:
-    scripts = {p.name for p in EXAMPLES.glob("*.py") if not p.name.startswith("_")}
+    scripts = {p.name for p in EXAMPLES.glob("*.py")}
     assert scripts == {
         "check_live.py", "watch_comments.py", "handlers.py", "record.py", "flask_app.py",
         "django_worker.py", "test_with_fake_tiktok.py",
@@ -54,9 +68,20 @@ def test_flask_app() -> None:
     assert "'state': 'offline'" in lines[1] and "'state': 'not_found'" in lines[2]
 
 
-def test_django_worker() -> None:
-    out = run_example("django_worker.py", "--fake", "--seconds", "2.5").stdout
-    assert out.splitlines()[-1].endswith("comments") and not out.startswith("0 comments")
+def test_django_worker_stores_comments_in_a_model(tmp_path: Path) -> None:
+    db = tmp_path / "comments.sqlite3"
+    out = run_example("django_worker.py", "--fake", "--seconds", "2.5", "--db", str(db)).stdout
+    last = out.splitlines()[-1]
+    assert last.endswith("comments stored") and not last.startswith("0 "), out
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute("SELECT unique_id, text, msg_id FROM tiktok_comment").fetchall()
+    assert len(rows) == int(last.split()[0]) and all(text and msg_id for _, text, msg_id in rows)
+
+
+def test_django_worker_on_an_offline_creator_says_so_in_one_line() -> None:
+    proc = run_example("django_worker.py", "quiet_creator", "--fake", "--seconds", "2", expect=1)
+    assert "Traceback" not in proc.stderr and "comments" not in proc.stdout
+    assert proc.stderr.startswith("watch_room: ") and "not live" in proc.stderr and len(proc.stderr.splitlines()) == 1
 
 
 def test_fake_tiktok_fixture_example() -> None:

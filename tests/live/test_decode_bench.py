@@ -1,50 +1,50 @@
-"""decode_frame over the shared bench corpus reproduces every figure of its manifest.
+"""decode_frame over a corpus of push frames reproduces every figure of its manifest.
 
-The corpus (``shared/bench/frames.bin``, see its README) is 2000 push frames laid out exactly as
-TikTok's push server sends them, ~20% gzipped; ``manifest.json`` holds counts and digests
-computed independently of this library.
+The corpus (``tiktoklive_sync.testing._corpus``, also written to disk by ``benchmarks/make_corpus.py``)
+is 2000 push frames laid out exactly as TikTok's push server sends them, ~20% gzipped; its manifest's
+counts and digests are computed from what was put in, not by decoding, so this is a real round trip.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
-import struct
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
 import tiktoklive_sync as tls
 from tiktoklive_sync.live._decode import GZIP_MAGIC, parse_push_frame
-
-
-def _frames(path: Path) -> list[bytes]:
-    data = path.read_bytes()
-    frames, offset = [], 0
-    while offset < len(data):
-        (size,) = struct.unpack_from(">I", data, offset)
-        frames.append(data[offset + 4 : offset + 4 + size])
-        offset += 4 + size
-    assert offset == len(data), "frames.bin does not end on a frame boundary"
-    return frames
+from tiktoklive_sync.testing._corpus import make_corpus, read_frames, write_frames
 
 
 @pytest.fixture(scope="module")
-def manifest(shared_dir: Path) -> dict:
-    return json.loads((shared_dir / "bench" / "manifest.json").read_text())
+def corpus() -> tuple[list[bytes], dict]:
+    return make_corpus(2000, seed=20240601)
 
 
 @pytest.fixture(scope="module")
-def frames(shared_dir: Path, manifest: dict) -> list[bytes]:
-    frames = _frames(shared_dir / "bench" / "frames.bin")
-    assert len(frames) == manifest["frame_count"]
+def manifest(corpus: tuple[list[bytes], dict]) -> dict:
+    return corpus[1]
+
+
+@pytest.fixture(scope="module")
+def frames(corpus: tuple[list[bytes], dict]) -> list[bytes]:
+    frames = read_frames(write_frames(corpus[0]))  # through the on-disk layout, as the benchmarks read it
+    assert frames == corpus[0] and len(frames) == corpus[1]["frame_count"]
     return frames
 
 
 @pytest.fixture(scope="module")
 def decoded(frames: list[bytes]) -> list[list[tls.Event]]:
     return [tls.decode_frame(frame) for frame in frames]
+
+
+def test_the_corpus_is_deterministic_and_a_truncated_file_is_refused(frames: list[bytes]) -> None:
+    again, _ = make_corpus(50, seed=20240601)
+    assert again == frames[:50]
+    assert make_corpus(50, seed=1)[0] != again
+    with pytest.raises(ValueError, match="truncated"):
+        read_frames(write_frames(frames[:3])[:-1])
 
 
 def test_message_and_per_method_counts(decoded: list[list[tls.Event]], manifest: dict) -> None:

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import struct
-from pathlib import Path
-
 import pytest
 
 from tiktoklive_sync import BrowserProfile, CommentEvent, LiveClient, LiveEndEvent, testing
@@ -14,6 +10,7 @@ from tiktoklive_sync.live._decode import decode_message, unpack_fetch_result
 from tiktoklive_sync.live._urls import build_direct_url, build_sign_url
 from tiktoklive_sync.proto.envelope_pb2 import ProtoMessageFetchResult
 from tiktoklive_sync.testing import FakeTikTok, PushServer
+from tiktoklive_sync.testing._corpus import make_corpus
 
 ROOM = 7_300_000_000_000_000_077
 PROFILE = BrowserProfile()
@@ -158,20 +155,9 @@ def test_push_by_unique_id_and_unknown_names():
             fake.push("nobody", testing.chat("lost"))
 
 
-def read_frames(path: Path, count: int) -> list[bytes]:
-    data = path.read_bytes()
-    frames, offset = [], 0
-    while len(frames) < count:
-        (size,) = struct.unpack_from(">I", data, offset)
-        frames.append(data[offset + 4 : offset + 4 + size])
-        offset += 4 + size
-    return frames
-
-
-def test_recorded_frames_replay_through_the_live_client_exactly(shared_dir):
-    manifest = json.loads((shared_dir / "bench" / "manifest.json").read_text())
+def test_recorded_frames_replay_through_the_live_client_exactly():
+    frames, manifest = make_corpus(20)
     expected = [tuple(m) for frame in manifest["first_20_frames"] for m in frame["messages"]]
-    frames = read_frames(shared_dir / "bench" / "frames.bin", 20)
     with FakeTikTok() as fake:
         room = fake.add_room("someone")
         assert fake.replay(room.room_id, frames) == 20

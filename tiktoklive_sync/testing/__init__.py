@@ -16,6 +16,7 @@ the plugin :mod:`tiktoklive_sync.testing.plugin`.
 # ruff: noqa: I001  (imports are grouped by owner, between marked lines)
 from . import pages
 from .assets import png_bytes
+from .demo import DemoFake, start_demo_fake
 from .fake import DIRECT_WS_PATH, FakeTikTok, StreamSource
 from .faults import Fault
 from .http_server import RecordedRequest, Reply
@@ -38,6 +39,7 @@ from .push_server import PushServer
 
 __all__ = [
     "DIRECT_WS_PATH",
+    "DemoFake",
     "FakeRoom",
     "FakeTikTok",
     "Fault",
@@ -46,6 +48,7 @@ __all__ = [
     "StreamSource",
     "pages",
     "png_bytes",
+    "start_demo_fake",
     # --- event builders __all__ ---
     "builders",
     *_builder_names,
