@@ -10,8 +10,8 @@ reach a log file or a traceback. :func:`scrub` masks
   whoever's secret it is.
 
 :class:`ScrubFilter` applies it to every record of the ``tiktoklive_sync`` logger (message, arguments
-and the formatted traceback), at every level; the filter is installed when this module is imported,
-which every module of the library does through :mod:`tiktoklive_sync.errors`.
+and the formatted traceback), at every level, and to urllib3's request lines; the filter is installed
+when this module is imported, which every module of the library does through :mod:`tiktoklive_sync.errors`.
 """
 
 from __future__ import annotations
@@ -84,9 +84,12 @@ class ScrubFilter(logging.Filter):
 
 
 def _install() -> None:
-    logger = logging.getLogger("tiktoklive_sync")
-    if not any(isinstance(f, ScrubFilter) for f in logger.filters):
-        logger.addFilter(ScrubFilter())
+    # urllib3 logs each request line (with its query) at DEBUG: the sign fetch's query may hold the
+    # session id when the sign host is trusted, so its records are scrubbed too
+    for name in ("tiktoklive_sync", "urllib3.connectionpool"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, ScrubFilter) for f in logger.filters):
+            logger.addFilter(ScrubFilter())
 
 
 _install()

@@ -209,3 +209,16 @@ def test_the_sign_key_comes_from_tiktoklive_sign_api_key_then_sign_api_key(monke
     assert tls.Session().sign_api_key == "new-name-key"  # preferred
     assert tls.Session(sign_api_key="given").sign_api_key == "given"
     assert "new-name-key" not in repr(tls.Session())
+
+
+def test_urllib3s_request_lines_are_scrubbed_too(caplog) -> None:
+    body = envelope_pb2.ProtoMessageFetchResult(cursor="c1").SerializeToString()
+    answer = reply(200, body, {"X-Set-TT-Cookie": "ttwid=t"})
+    caplog.set_level(logging.DEBUG)
+    with HostileServer(lambda conn, req: conn.sendall(answer)) as sign:
+        with _session(sign.url, trusted_sign_hosts=["127.0.0.1"]) as s:
+            s.set_session(SESSION_ID, "useast2a")
+            tls.fetch_signed_websocket(s, 1)
+        assert SESSION_ID in sign.requests[0].path  # the protocol puts it in the query of a trusted fetch
+    lines = [r.getMessage() for r in caplog.records if r.name.startswith("urllib3")]
+    assert any("/webcast/fetch" in line for line in lines) and _leaks(*lines) == []
