@@ -21,8 +21,12 @@ Transport failures stay requests' exceptions (errors.py draws the policy), with 
 of session ids and keys. Responses asked for with ``stream=True`` are handed over unread; read them
 with :func:`read_body` to get the same limit and deadline.
 
-The deadline is checked between reads: one read waits at most the read timeout (itself cut to the
-time left when the request started), so a call ends within the deadline plus one read's timeout.
+How the deadline is kept: each attempt arms a timer for the time left; the connection pools of this
+adapter use connection classes that hand their socket to that timer when they start reading the
+answer (``getresponse``), and the timer shuts the socket down when the deadline passes, so even a
+server that trickles its *headers* a byte at a time is cut off (requests' own timeouts are per read).
+The body reader also checks the deadline between reads. A socket of a SOCKS proxy is not watched; there
+the deadline is checked between reads of the body only.
 """
 
 from __future__ import annotations
@@ -31,6 +35,8 @@ import contextvars
 import copy
 import logging
 import os
+import socket
+import threading
 import time
 import weakref
 from collections.abc import Iterator
@@ -40,8 +46,11 @@ from urllib.parse import urlsplit
 
 import requests
 import requests.adapters
+import urllib3.connection
+import urllib3.connectionpool
 import urllib3.exceptions
 
+from ._retry import retry_after_seconds
 from ._scrub import scrub
 from .errors import ResponseTooLargeError
 
@@ -119,16 +128,18 @@ def read_body(response: requests.Response, *, limit: int, deadline: float | None
         requests.ConnectionError, requests.exceptions.ChunkedEncodingError,
         requests.exceptions.ContentDecodingError: the body broke off or does not decompress.
     """
+    announced = response.headers.get("Content-Length", "").strip()
+    encoded = response.headers.get("Content-Encoding", "identity").strip().lower() not in ("", "identity")
+    # ASCII digits only ("²".isdigit() is True); more than 20 digits is past any limit (and int() refuses
+    # more than 4300)
+    if not encoded and announced.isascii() and announced.isdigit() and (len(announced) > 20 or int(announced) > limit):
+        response.close()
+        raise _over_limit(response, limit, announced if len(announced) <= 20 else "over 10**20")
     if getattr(response, "_content_consumed", False) or response.raw is None:
         content = response.content or b""  # already read (e.g. a mocked transport)
         if len(content) > limit:
             raise _over_limit(response, limit)
         return content
-    announced = response.headers.get("Content-Length", "").strip()
-    encoded = response.headers.get("Content-Encoding", "identity").strip().lower() not in ("", "identity")
-    if not encoded and announced.isascii() and announced.isdigit() and (len(announced) > 20 or int(announced) > limit):
-        response.close()
-        raise _over_limit(response, limit, announced if len(announced) <= 20 else "over 10**20")
     parts: list[bytes] = []
     size = 0
     try:
@@ -170,6 +181,75 @@ def read_body(response: requests.Response, *, limit: int, deadline: float | None
     return content
 
 
+_watching = threading.local()
+
+
+class _DeadlineWatch:
+    """Shuts the socket of the current attempt down once the deadline passes (see the module doc)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.fired = False
+        self._sock: socket.socket | None = None
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(max(0.0, seconds), self._fire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def attach(self, sock: socket.socket | None) -> None:
+        with self._lock:
+            self._sock = sock
+            if self.fired:
+                _shut(sock)
+
+    def _fire(self) -> None:
+        with self._lock:
+            self.fired = True
+            _shut(self._sock)
+
+    def cancel(self) -> None:
+        self._timer.cancel()
+
+
+def _shut(sock: socket.socket | None) -> None:
+    if sock is None:
+        return
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass  # already closed
+
+
+class _WatchedConnection:
+    """Mixed into urllib3's connection classes: the answer's socket is handed to the deadline watch."""
+
+    sock: socket.socket | None
+
+    def getresponse(self) -> Any:
+        watch = getattr(_watching, "watch", None)
+        if watch is not None:
+            watch.attach(self.sock)
+        return super().getresponse()  # type: ignore[misc]
+
+
+class _HTTPConnection(_WatchedConnection, urllib3.connection.HTTPConnection):
+    pass
+
+
+class _HTTPSConnection(_WatchedConnection, urllib3.connection.HTTPSConnection):
+    pass
+
+
+class _HTTPPool(urllib3.connectionpool.HTTPConnectionPool):
+    ConnectionCls = _HTTPConnection
+
+
+class _HTTPSPool(urllib3.connectionpool.HTTPSConnectionPool):
+    ConnectionCls = _HTTPSConnection
+
+
+_WATCHED_POOLS = {"http": _HTTPPool, "https": _HTTPSPool}
+
+
 class TransportAdapter(requests.adapters.HTTPAdapter):
     """The Session's adapter: timeout, deadline, body limit, retry policy and budget (module doc).
 
@@ -181,6 +261,18 @@ class TransportAdapter(requests.adapters.HTTPAdapter):
     def __init__(self, session: Session, **kwargs: Any) -> None:
         self._owner: weakref.ref[Session] = weakref.ref(session)
         super().__init__(**kwargs)
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        """requests' pool manager, with connection classes the deadline can watch."""
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = dict(_WATCHED_POOLS)
+
+    def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> Any:
+        """requests' proxy manager; an HTTP(S) proxy's connections are watched too."""
+        manager = super().proxy_manager_for(proxy, **proxy_kwargs)
+        if not proxy.lower().startswith("socks"):
+            manager.pool_classes_by_scheme = dict(_WATCHED_POOLS)
+        return manager
 
     def send(
         self,
@@ -227,13 +319,33 @@ class TransportAdapter(requests.adapters.HTTPAdapter):
                 "no time was left of the Session's total deadline (Session(deadline=...))", request=request
             )
         timeout = (_cut(connect, left), _cut(read, left))
+        watch = _DeadlineWatch(left)
+        _watching.watch = watch
         try:
             response = super().send(request, stream=True, timeout=timeout, verify=verify, cert=cert, proxies=proxies)
+            _watching.watch = None
             if not stream:
                 read_body(response, limit=session.max_body_bytes, deadline=deadline)
         except requests.RequestException as exc:
+            if watch.fired:
+                raise requests.ReadTimeout(
+                    "the answer did not arrive within the Session's total deadline (Session(deadline=...))",
+                    request=request,
+                ) from None
             raise _scrubbed(exc) from None
+        finally:
+            _watching.watch = None
+            watch.cancel()
+        _penalize_on_429(budget, response)
         return response
+
+
+def _penalize_on_429(budget: Any, response: requests.Response) -> None:
+    """Tell a budget that can hold everyone back (``penalize(seconds)``) that the server said 429."""
+    penalize = getattr(budget, "penalize", None)
+    if penalize is not None and response.status_code == 429:
+        asked = retry_after_seconds(response)
+        penalize(min(asked, 300.0) if asked is not None else 1.0)
 
 
 def _pair(timeout: Any) -> tuple[float | None, float | None]:

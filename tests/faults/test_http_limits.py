@@ -127,6 +127,41 @@ def test_a_trickling_body_ends_in_requests_timeout_at_the_total_deadline(trickli
     assert took < 3 + 2 + 5  # the deadline, one read, and a generous margin for a loaded machine
 
 
+def _trickle_headers(conn: socket.socket, request: Request) -> None:
+    conn.sendall(b"HTTP/1.1 200 OK\r\n")
+    for _ in range(1000):
+        time.sleep(0.9)
+        conn.sendall(b"X: y\r\n")
+
+
+def test_trickling_headers_end_at_the_deadline_too() -> None:
+    with HostileServer(_trickle_headers) as server, _session(server.url, timeout=(2, 2), deadline=3) as s:
+        started = time.monotonic()
+        with pytest.raises(requests.Timeout, match="deadline"):
+            tls.fetch_room_info(s, room_id=1)
+        took = time.monotonic() - started
+    assert took < 3 + 5  # requests' timeouts are per read: without the watch this ran 15 minutes
+
+
+def test_a_budget_that_can_pause_everyone_is_told_about_a_429() -> None:
+    class Budget:
+        def __init__(self) -> None:
+            self.acquired, self.paused = 0, []
+
+        def acquire(self) -> bool:
+            self.acquired += 1
+            return True
+
+        def penalize(self, seconds: float) -> None:
+            self.paused.append(seconds)
+
+    answers = iter([reply(429, b"", {"Retry-After": "0.2"}), reply(200, b"{}")])
+    with HostileServer(lambda conn, req: conn.sendall(next(answers))) as server, _session(server.url) as s:
+        s.budget = Budget()
+        assert s.get(server.url + "/x").status_code == 200
+        assert s.budget.acquired == 2 and s.budget.paused == [0.2]
+
+
 def test_the_default_deadline_is_a_small_multiple_of_the_read_timeout() -> None:
     assert tls.Session(timeout=(2, 2)).deadline == 8
     assert tls.Session().deadline == 60  # (5, 15) by default
