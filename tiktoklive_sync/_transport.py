@@ -294,7 +294,8 @@ class TransportAdapter(requests.adapters.HTTPAdapter):
             requests.Timeout: a read, the connection, or the total deadline timed out.
             requests.RequestException: any other transport failure (after retries, for GETs).
         """
-        session = self._owner()
+        owner = getattr(self, "_owner", None)  # not kept by pickling (requests' __attrs__)
+        session = owner() if owner is not None else None
         if session is None:  # the Session is gone: behave as requests' own adapter
             return super().send(request, stream, timeout, verify, cert, proxies)
         verify = check_verify(verify)

@@ -176,8 +176,8 @@ class FailedParseRoomIdError(TikTokLiveError):
     """No room id could be read from TikTok's answer."""
 
     advice = (
-        "You may be blocked or shown a captcha; try fetch_room_id_from_api(), a proxy, "
-        "or pass the room id directly."
+        "TikTok may be blocking this IP or showing a captcha: try again later, through a proxy, or "
+        "give the room id directly."
     )
 
 
@@ -214,8 +214,8 @@ class ResponseTooLargeError(TikTokLiveError):
     """
 
     advice = (
-        "This is no answer TikTok sends (a compression bomb or a wrong URL?); if it is real, raise "
-        "Session(max_body_bytes=...)."
+        "This is no answer TikTok sends (a compression bomb or a wrong URL?); if it is real, raise the "
+        "Session's max_body_bytes."
     )
 
     def __init__(self, message: str = "", *, limit: int | None = None, announced: str | None = None, **kw: Any) -> None:
@@ -304,7 +304,7 @@ class SignatureRateLimitError(SignAPIError):
     """
 
     default_reason = SignAPIError.ErrorReason.RATE_LIMIT
-    advice = "Wait `retry_after` seconds, or use a sign API key with higher limits (sign_api_key=...)."
+    advice = "Wait before the next attempt, or use a sign API key with higher limits."
 
     def __init__(self, message: str = "", *, retry_after: float | None = None, **kw: Any) -> None:
         self.retry_after = retry_after
@@ -317,7 +317,7 @@ class PremiumEndpointError(SignAPIError):
     """This sign server feature needs a paid API key."""
 
     default_reason = SignAPIError.ErrorReason.PREMIUM_ENDPOINT
-    advice = "Pass a sign API key whose plan includes it (Session(sign_api_key=...))."
+    advice = "Use a sign API key whose plan includes it."
 
 
 class UnexpectedSignatureError(SignAPIError):
