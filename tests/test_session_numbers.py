@@ -90,6 +90,7 @@ TOO_BIG = 2**64
         lambda s: tls.fetch_user_unique_id(s, TOO_BIG),
         lambda s: tls.fetch_signed_websocket(s, TOO_BIG),
         lambda s: tls.send_room_like(s, 1, room_id=TOO_BIG),
+        lambda s: tls.send_room_gift(s, {"room_id": 1, "gift_id": 5655, "to_user_id": TOO_BIG}),
         lambda s: tls.fetch_room_info(s, room_id="1" * 30),
         lambda s: tls.fetch_room_info(s, room_id=-1),
     ],

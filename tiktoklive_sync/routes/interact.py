@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, TypedDict
 import requests
 
 from .._json import dig
+from .._validate import id64
 from ..errors import RoomActionError, UserOfflineError, WebcastBlocked200Error
 from ._common import check_positive_int, check_room_id, raise_for_login_redirect, raise_for_status
 
@@ -87,8 +88,9 @@ def _gift_form(payload: Mapping[str, Any]) -> dict[str, str]:
         "send_type": 1,
         **payload,
     }
-    for key in ("room_id", "gift_id", "to_user_id", "count"):
-        form[key] = check_positive_int(form[key], key)
+    for key in ("room_id", "gift_id", "to_user_id"):
+        form[key] = id64(key, form[key])  # 64-bit ids, checked before anything is signed or sent
+    form["count"] = check_positive_int(form["count"], "count")
     return {k: _form_value(v) for k, v in form.items()}
 
 
