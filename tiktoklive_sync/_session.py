@@ -36,7 +36,7 @@ from ._browser import BrowserProfile, random_profile
 from ._endpoints import Endpoints
 from ._retry import RetryPolicy
 from ._scrub import redact, register_secret
-from ._transport import TransportAdapter, check_verify, retries_disabled
+from ._transport import TransportAdapter, check_verify, one_deadline, retries_disabled
 from ._validate import positive_number
 
 if TYPE_CHECKING:
@@ -357,10 +357,11 @@ class Session(requests.Session):
             kwargs["timeout"] = self.timeout
         else:
             kwargs["timeout"] = _check_timeout(kwargs["timeout"])
-        if retry:
-            return super().request(method, url, **kwargs)
-        with retries_disabled():
-            return super().request(method, url, **kwargs)
+        with one_deadline(self.deadline):  # redirects included: one deadline for the whole call
+            if retry:
+                return super().request(method, url, **kwargs)
+            with retries_disabled():
+                return super().request(method, url, **kwargs)
 
     def cookie_header(self, url: str | None = None) -> str:
         """Return the cookies a request to ``url`` (default: the web host) would carry, as a header."""

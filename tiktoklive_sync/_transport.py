@@ -57,7 +57,7 @@ from .errors import ResponseTooLargeError
 if TYPE_CHECKING:
     from ._session import Session
 
-__all__ = ["TransportAdapter", "read_body", "check_verify", "retries_disabled", "CHUNK_BYTES"]
+__all__ = ["TransportAdapter", "read_body", "check_verify", "retries_disabled", "one_deadline", "CHUNK_BYTES"]
 
 log = logging.getLogger("tiktoklive_sync")
 
@@ -65,6 +65,21 @@ log = logging.getLogger("tiktoklive_sync")
 CHUNK_BYTES = 64 * 1024
 
 _no_retry: contextvars.ContextVar[bool] = contextvars.ContextVar("tiktoklive_sync_no_retry", default=False)
+
+
+_call_deadline: contextvars.ContextVar[float | None] = contextvars.ContextVar("tiktoklive_sync_deadline", default=None)
+
+
+@contextmanager
+def one_deadline(seconds: float) -> Iterator[None]:
+    """Within the block, every request of this thread (each redirect hop of one call) shares one deadline."""
+    outer = _call_deadline.get()
+    mine = time.monotonic() + seconds
+    token = _call_deadline.set(mine if outer is None else min(outer, mine))
+    try:
+        yield
+    finally:
+        _call_deadline.reset(token)
 
 
 @contextmanager
@@ -301,6 +316,9 @@ class TransportAdapter(requests.adapters.HTTPAdapter):
         verify = check_verify(verify)
         connect, read = _pair(timeout if timeout is not None else session.timeout)
         deadline = time.monotonic() + session.deadline
+        shared = _call_deadline.get()
+        if shared is not None:
+            deadline = min(deadline, shared)
         policy = session.retry_policy
         args = (request, stream, connect, read, deadline, verify, cert, proxies)
         if _no_retry.get() or not policy.applies_to(request.method or "GET"):

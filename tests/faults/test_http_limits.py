@@ -162,6 +162,19 @@ def test_a_budget_that_can_pause_everyone_is_told_about_a_429() -> None:
         assert s.budget.acquired == 2 and s.budget.paused == [0.2]
 
 
+def test_one_deadline_covers_a_chain_of_slow_redirects() -> None:
+    def slow_redirect(conn: socket.socket, request: Request) -> None:
+        time.sleep(0.8)
+        conn.sendall(reply(302, b"", {"Location": f"/hop{len(server.requests)}"}))
+
+    with HostileServer(slow_redirect) as server, _session(server.url, deadline=2) as s:
+        started = time.monotonic()
+        with pytest.raises(requests.Timeout):
+            s.get(server.url + "/start")
+        took = time.monotonic() - started
+    assert len(server.requests) <= 4 and took < 2 + 5  # 30 hops were allowed: 24 s without one deadline
+
+
 def test_the_default_deadline_is_a_small_multiple_of_the_read_timeout() -> None:
     assert tls.Session(timeout=(2, 2)).deadline == 8
     assert tls.Session().deadline == 60  # (5, 15) by default
