@@ -364,7 +364,8 @@ class Signer:
                 status=200, **ids,
             )
         agent = inner.get("userAgent") if isinstance(inner, dict) else None
-        return SignedUrl(url=signed, user_agent=agent if isinstance(agent, str) else s.profile.user_agent, raw=data)
+        usable = isinstance(agent, str) and agent.strip() and agent.isprintable() and len(agent) <= 1000
+        return SignedUrl(url=signed, user_agent=agent if usable else s.profile.user_agent, raw=data)  # type: ignore[arg-type]
 
     def send_chat(self, content: str, room_id: int) -> dict[str, Any]:
         """Ask the sign server to post ``content`` in ``room_id`` as the logged-in user (premium).
