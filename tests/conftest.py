@@ -6,6 +6,9 @@ from pathlib import Path
 
 import pytest
 
+#: fixtures shared by several test packages: postgres_url (a real PostgreSQL server)
+pytest_plugins = ["tests._fixtures.postgres"]
+
 TESTS = Path(__file__).resolve().parent
 REALDATA = TESTS / "data" / "realdata"
 

@@ -17,6 +17,7 @@ PUBLIC = [
     "CommentEvent",
     "ConnectEvent",
     "ControlEvent",
+    "CreatorStatus",
     "DisconnectEvent",
     "DuplicateDownloadError",
     "EmoteChatEvent",
@@ -35,15 +36,19 @@ PUBLIC = [
     "GiftEvent",
     "GiftList",
     "GiftPayload",
+    "GiftStreak",
+    "GiftStreaks",
     "Image",
     "InitialCursorMissingError",
     "InvalidFetchIsLiveRequest",
     "InvalidFetchRoomInfoPayload",
     "JoinEvent",
     "LikeEvent",
+    "LiveChange",
     "LiveCheckpoint",
     "LiveClient",
     "LiveEndEvent",
+    "LivePool",
     "LiveSettings",
     "LiveState",
     "LiveStats",
@@ -55,6 +60,7 @@ PUBLIC = [
     "Recording",
     "RecordingError",
     "RecordingProgress",
+    "RequestBudget",
     "ResponseTooLargeError",
     "RetryPolicy",
     "RoomActionError",
@@ -66,6 +72,7 @@ PUBLIC = [
     "SignRedirectError",
     "SignatureMissingTokensError",
     "SignatureRateLimitError",
+    "SinkError",
     "SocialEvent",
     "StreamUnavailableError",
     "StreamUrls",
@@ -105,11 +112,16 @@ PUBLIC = [
     "send_room_chat",
     "send_room_gift",
     "send_room_like",
+    "sinks",
+    "wait_until_live",
+    "watch_live_status",
 ]
 
 #: subpackages a user may import (``tiktoklive_sync.events``, ``.errors``, ``.testing``, ...) or that
 #: are attributes of the package once imported; everything else without an underscore is in __all__
-SUBMODULES = {"errors", "events", "live", "models", "proto", "recording", "routes", "cli", "testing"}
+SUBMODULES = {
+    "errors", "events", "live", "models", "proto", "recording", "routes", "cli", "testing", "sinks", "streaks", "pool",
+}
 
 
 def test_the_top_level_exports_exactly_the_pinned_names() -> None:

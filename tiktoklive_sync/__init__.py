@@ -19,12 +19,14 @@ the other packages without a leading underscore. Modules whose names start with 
 import warnings as _warnings
 from typing import Any as _Any
 
-from . import errors, events
+from . import errors, events, sinks
 from .__version__ import __version__
 from ._browser import BrowserProfile
+from ._budget import RequestBudget
 from ._retry import RetryPolicy
 from ._session import Endpoints, Session
 from ._signer import WebcastPlatform
+from ._waiting import LiveChange, wait_until_live, watch_live_status
 from .errors import (
     AgeRestrictedError,
     AuthenticatedWebSocketConnectionError,
@@ -50,6 +52,7 @@ from .errors import (
     SignatureMissingTokensError,
     SignatureRateLimitError,
     SignRedirectError,
+    SinkError,
     StreamUnavailableError,
     TikTokLiveError,
     UnexpectedSignatureError,
@@ -97,6 +100,7 @@ from .models import (
     VideoFetchQuality,
     VideoQuality,
 )
+from .pool import CreatorStatus, LivePool
 from .recording import Recording, RecordingProgress, record_stream
 from .routes import (
     GiftPayload,
@@ -116,11 +120,13 @@ from .routes import (
     send_room_gift,
     send_room_like,
 )
+from .streaks import GiftStreak, GiftStreaks
 
 __all__ = [
     "__version__",
     "errors",
     "events",
+    "sinks",
     "BrowserProfile",
     "RetryPolicy",
     "Endpoints",
@@ -159,6 +165,7 @@ __all__ = [
     "DuplicateDownloadError",
     "FFmpegNotFoundError",
     "StreamUnavailableError",
+    "SinkError",
     "Event",
     "CommentEvent",
     "GiftEvent",
@@ -212,6 +219,14 @@ __all__ = [
     "send_room_chat",
     "send_room_gift",
     "send_room_like",
+    "CreatorStatus",
+    "LiveChange",
+    "LivePool",
+    "RequestBudget",
+    "wait_until_live",
+    "watch_live_status",
+    "GiftStreak",
+    "GiftStreaks",
 ]
 
 # Names exported by 0.1.0 that are no longer part of the top level: still reachable, with a warning

@@ -24,8 +24,6 @@ from __future__ import annotations
 import logging
 import os
 import secrets
-import threading
-import time
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +31,7 @@ import requests
 import requests.adapters
 
 from ._browser import BrowserProfile, random_profile
+from ._budget import RequestBudget
 from ._endpoints import Endpoints
 from ._retry import RetryPolicy
 from ._scrub import redact, register_secret
@@ -81,8 +80,8 @@ class Session(requests.Session):
             ends the call with ``requests.ReadTimeout`` (or ``ConnectTimeout``).
         max_body_bytes: the largest answer body accepted, counted after decompression (default
             8 MiB); a larger one raises ResponseTooLargeError without being held in memory.
-        max_requests_per_second: a request budget shared by every request of the Session (all
-            threads, each retry counted; None: unlimited). Kept as :attr:`budget`.
+        max_requests_per_second: a :class:`RequestBudget` shared by every request of the Session
+            (all threads, each retry and redirect counted; None: unlimited). Kept as :attr:`budget`.
         proxies: requests-style proxies, e.g. ``{"https": "http://user:pw@host:port"}``.
         endpoints: where to send requests (default: the real TikTok).
         retry: the :class:`RetryPolicy` for idempotent requests.
@@ -382,27 +381,9 @@ def _check_timeout(timeout: Any) -> float | tuple[float, float]:
     return positive_number("timeout", timeout, maximum=_MAX_SECONDS)
 
 
-class _Spacing:
-    """The simplest request budget: at most ``rate`` requests a second, evenly spaced, for all threads."""
-
-    def __init__(self, rate: float) -> None:
-        self.rate = rate
-        self._next = 0.0
-        self._lock = threading.Lock()
-
-    def acquire(self) -> bool:
-        """Wait for this request's turn; returns True."""
-        with self._lock:
-            now = time.monotonic()
-            turn = max(now, self._next)
-            self._next = turn + 1.0 / self.rate
-        if turn > now:
-            time.sleep(turn - now)
-        return True
-
-
-def _budget(rate: float | None) -> _Spacing | None:
+def _budget(rate: float | None) -> RequestBudget | None:
+    """The Session's :class:`RequestBudget` (taken by the transport adapter once per attempt), or None."""
     if rate is None:
         return None
-    return _Spacing(positive_number("max_requests_per_second", rate, maximum=1e6))
+    return RequestBudget(positive_number("max_requests_per_second (a request rate)", rate, maximum=1e6))
 

@@ -43,6 +43,7 @@ The policy:
     │   ├── InitialCursorMissingError     ... it has no cursor
     │   └── WebsocketURLMissingError      ... it names no push server
     ├── FrameDecodeError                  a WebSocket frame / message payload did not decode
+    ├── SinkError                         a sink cannot open or write its file / database
     └── RecordingError                    recording could not start or failed
         ├── DuplicateDownloadError        a recording to the same file is already running
         ├── FFmpegNotFoundError           no ffmpeg binary could be found
@@ -91,6 +92,7 @@ __all__ = [
     "InitialCursorMissingError",
     "WebsocketURLMissingError",
     "FrameDecodeError",
+    "SinkError",
     "RecordingError",
     "DuplicateDownloadError",
     "FFmpegNotFoundError",
@@ -377,6 +379,15 @@ class WebsocketURLMissingError(WebcastFetchResultError):
 
 class FrameDecodeError(TikTokLiveError):
     """A WebSocket frame or message payload could not be decoded."""
+
+
+class SinkError(TikTokLiveError):
+    """A sink (``tiktoklive_sync.sinks``) cannot open, reach or write its file or database.
+
+    Raised at construction for a URL that is invalid or unreachable (and for a missing extra), so a
+    bad configuration fails at start, not at the first event; and by ``flush()`` / ``close()`` when
+    rows could not be written in time (they stay queued, nothing is dropped silently).
+    """
 
 
 class RecordingError(TikTokLiveError):

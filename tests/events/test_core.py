@@ -193,7 +193,7 @@ def test_equality_hash_repr_and_to_dict() -> None:
     assert repr(first) == f"CommentEvent(msg_id={msg.msg_id}, user='u', comment='same')"
     data = first.to_dict()
     assert data["type"] == "CommentEvent" and data["method"] == "WebcastChatMessage"
-    assert data["content"] == "same" and data["common"]["msg_id"] == str(msg.msg_id)
+    assert data["comment"] == "same" and data["msg_id"] == msg.msg_id and data["unique_id"] == "u"
     assert len({first, second}) == 1
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import os
 import sqlite3
 import subprocess
 import sys
@@ -11,10 +12,13 @@ from pathlib import Path
 import pytest
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+#: the examples import this checkout's package, whatever else is installed
+ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(EXAMPLES.parent), os.environ.get("PYTHONPATH")]))}
 
 
 def run_example(*argv: str, timeout: float = 90, expect: int = 0) -> subprocess.CompletedProcess[str]:
-    proc = subprocess.run([sys.executable, *argv], cwd=EXAMPLES, capture_output=True, text=True, timeout=timeout)
+    proc = subprocess.run([sys.executable, *argv], cwd=EXAMPLES, capture_output=True, text=True, timeout=timeout,
+                          env=ENV)
     assert proc.returncode == expect, proc.stderr[-3000:]
     return proc
 
@@ -35,7 +39,7 @@ def test_every_example_is_covered() -> None:
     scripts = {p.name for p in EXAMPLES.glob("*.py")}
     assert scripts == {
         "check_live.py", "watch_comments.py", "handlers.py", "record.py", "flask_app.py",
-        "django_worker.py", "test_with_fake_tiktok.py",
+        "django_worker.py", "test_with_fake_tiktok.py", "pool_to_sqlite.py",
     }
 
 
@@ -89,3 +93,13 @@ def test_fake_tiktok_fixture_example() -> None:
                           cwd=EXAMPLES, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stdout[-3000:]
     assert "2 passed" in proc.stdout
+
+
+def test_pool_to_sqlite(tmp_path: Path) -> None:
+    db = tmp_path / "events.db"
+    out = run_example("pool_to_sqlite.py", "--fake", "--seconds", "4", "--db", str(db)).stdout
+    assert "watching @demo_alice" in out and "watching @demo_bob" in out  # live at start, and live later
+    assert "@demo_carol: offline, 0 live(s), 0 events" in out
+    counts = dict(line.split(": ", 1) for line in out.splitlines() if line.endswith(" events") and "live" not in line)
+    assert int(counts["@demo_alice"].split()[0]) > 5 and int(counts["@demo_bob"].split()[0]) > 5
+    assert "top gifter of @demo_alice: @" in out

@@ -103,8 +103,9 @@ def test_client_events_are_events_without_a_protobuf_message():
         assert event.msg_id == 0 and event.raw is None and event.room_id == 42
         assert event.create_time > 1_600_000_000_000 and event.created_at is not None
     assert connect.to_dict() == {
-        "type": "ConnectEvent", "unique_id": "someone", "room_id": "42", "mode": "direct", "reconnect": True,
-        "create_time": connect.create_time,
+        "type": "ConnectEvent", "method": "ConnectEvent", "msg_id": None, "room_id": 42, "unique_id": "someone",
+        "mode": "direct", "reconnect": True, "create_time": connect.create_time,
+        "created_at": connect.created_at.isoformat(), "display_text": connect.display_text,
     }
     assert gone.to_dict()["reason"] == "stopped" and gone.to_dict()["code"] == 1000
     assert "room 42" in connect.display_text and "stopped" in gone.display_text

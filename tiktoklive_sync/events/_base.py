@@ -38,8 +38,7 @@ import datetime as _dt
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from google.protobuf import json_format
-
+from .._records import flat_record
 from ..proto import common_pb2, messages_pb2
 from ._views import Emote, GiftInfo, UserView, read_number, render_text
 
@@ -116,14 +115,16 @@ class Event:
         return render_text(self.raw.common.display_text)
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the event as JSON-ready data: ``type``, ``method`` and every field of ``raw``.
+        """Return the event as a flat, JSON-ready record (str/int/float/bool/None values; a list
+        only for a list of such values).
 
-        Field names are the protobuf names; 64-bit integers become strings (protobuf's JSON
-        mapping), so ids survive JSON consumers that round big numbers.
+        Keys: ``type`` (the class name), ``method``, ``msg_id`` (None when absent), ``room_id``,
+        ``create_time``, ``created_at`` (ISO-8601 UTC), then the event's attributes by their
+        documented names (``comment``, ``user_id``, ``unique_id``, ``nickname``, ``gift_name``, ...).
+        Never raises. The full protobuf content stays in ``raw``
+        (``google.protobuf.json_format.MessageToDict(event.raw)`` for a nested dict of it).
         """
-        data: dict[str, Any] = {"type": type(self).__name__, "method": self.method}
-        data.update(json_format.MessageToDict(self.raw, preserving_proto_field_name=True))
-        return data
+        return flat_record(self)
 
     def __repr__(self) -> str:
         parts = [f"msg_id={self.msg_id}"]

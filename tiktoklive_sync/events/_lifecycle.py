@@ -52,11 +52,6 @@ class ConnectEvent(Event):
         """A one-line description."""
         return f"connected to room {self.room_id} ({self.mode})"
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return the event as JSON-ready data."""
-        return {"type": "ConnectEvent", "unique_id": self.unique_id, "room_id": str(self.room_id),
-                "mode": self.mode, "reconnect": self.reconnect, "create_time": self.create_time}
-
 
 @dataclass(frozen=True, slots=True)
 class DisconnectEvent(Event):
@@ -82,11 +77,6 @@ class DisconnectEvent(Event):
     def display_text(self) -> str:
         """A one-line description."""
         return f"disconnected from room {self.room_id}: {self.reason}"
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the event as JSON-ready data."""
-        return {"type": "DisconnectEvent", "room_id": str(self.room_id), "reason": self.reason,
-                "code": self.code, "reconnecting": self.reconnecting, "create_time": self.create_time}
 
 
 @dataclass

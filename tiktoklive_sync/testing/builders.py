@@ -322,7 +322,7 @@ def question(text: str, user: UserLike = None, *, question_id: int | None = None
     body, mid = _new(method, messages_pb2.QuestionNewMessage, room_id, msg_id, create_time)
     body.data.question_id = question_id if question_id is not None else mid
     body.data.content = text
-    body.data.create_time = int(time.time())
+    body.data.create_time = create_time // 1000 if create_time is not None else int(time.time())
     body.data.user.CopyFrom(_user(user))
     return _wrap(method, body, mid)
 
