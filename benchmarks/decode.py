@@ -20,7 +20,7 @@ Then the leak check: resident memory (VmRSS from /proc/self/status) after 10k de
 and after 1M (looping over the corpus, reading fields, dropping the events); the goal is less
 than +20 MB between the two.
 
-Run: ``python benchmarks/decode.py [--rounds 5] [--leak-events 1000000] [--frames-bin PATH]``
+Run: ``python benchmarks/decode.py [--rounds 5] [--leak-events 1000000] [--frames-bin PATH | --shared DIR]``
 """
 
 from __future__ import annotations
@@ -39,9 +39,6 @@ from typing import Any
 import tiktoklive_sync as tls
 from tiktoklive_sync.events._methods import known_methods
 from tiktoklive_sync.proto.envelope_pb2 import ProtoMessageFetchResult, WebcastPushFrame
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from make_corpus import ensure_corpus  # noqa: E402  (a sibling script, not a package)
 
 GZIP_MAGIC = b"\x1f\x8b\x08"
 USER_EVENTS = (tls.LikeEvent, tls.MemberEvent, tls.SocialEvent)
@@ -176,16 +173,20 @@ def tiktoklive_path() -> tuple[Callable[[list[bytes]], int] | None, str]:
 
 
 def measure(paths: dict[str, Callable[[list[bytes]], int]], frames: list[bytes], rounds: int) -> dict[str, list[float]]:
-    """Seconds per pass for each path, ``rounds`` times, rotating the order every round."""
+    """CPU seconds per pass for each path, ``rounds`` times, rotating the order every round.
+
+    CPU time of this process (``time.process_time``), not wall time: on a shared machine a neighbour's
+    time slices would otherwise land on whichever path happened to be running.
+    """
     times: dict[str, list[float]] = {name: [] for name in paths}
     names = list(paths)
     for round_no in range(rounds):
         order = names[round_no % len(names) :] + names[: round_no % len(names)]
         for name in order:
             gc.collect()
-            start = time.perf_counter()
+            start = time.process_time()
             paths[name](frames)
-            times[name].append(time.perf_counter() - start)
+            times[name].append(time.process_time() - start)
     return times
 
 
@@ -221,9 +222,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--leak-events", type=int, default=1_000_000)
     parser.add_argument("--frames-bin", type=Path, default=None,
                         help="a frames.bin to decode (default: the corpus benchmarks/make_corpus.py writes)")
+    parser.add_argument("--shared", type=Path, default=None,
+                        help="a shared folder: decode its bench/frames.bin")
     args = parser.parse_args(argv)
 
-    frames = load_frames(args.frames_bin or ensure_corpus())
+    chosen = args.frames_bin or (args.shared / "bench" / "frames.bin" if args.shared else None)
+    if chosen is None:
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from make_corpus import ensure_corpus  # a sibling script, not a package
+
+        chosen = ensure_corpus()
+    frames = load_frames(chosen)
     messages = ours_only(frames)
     assert messages == floor_only(frames), "decode_frame and the floor disagree on the message count"
     print(f"corpus: {len(frames)} frames, {messages} messages; Python {sys.version.split()[0]}, "

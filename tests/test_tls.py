@@ -93,7 +93,8 @@ def _wss_server(ca: trustme.CA) -> tuple[Any, threading.Thread, str]:
 
 
 def test_the_push_socket_verifies_with_the_sessions_ca_bundle(tmp_path: Path) -> None:
-    from tiktoklive_sync.live._connection import PushConnection, PushConnectionClosed, WebSocketTarget
+    from tiktoklive_sync.errors import PushConnectionError
+    from tiktoklive_sync.live._connection import PushConnection, WebSocketTarget
 
     ca = trustme.CA()
     bundle = tmp_path / "ca.pem"
@@ -101,7 +102,7 @@ def test_the_push_socket_verifies_with_the_sessions_ca_bundle(tmp_path: Path) ->
     server, thread, url = _wss_server(ca)
     try:
         refused = PushConnection(WebSocketTarget(url=url, cookie="", user_agent="UA"), room_id=1, connect_timeout=5)
-        with pytest.raises(PushConnectionClosed, match="certificate verify failed"):
+        with pytest.raises(PushConnectionError, match="certificate verify failed"):
             refused.open()
         trusted = PushConnection(
             WebSocketTarget(url=url, cookie="", user_agent="UA", ca_bundle=str(bundle)), room_id=1, connect_timeout=5

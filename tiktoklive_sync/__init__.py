@@ -45,6 +45,7 @@ from .errors import (
     LoginRequiredError,
     MissingRoomIdInResponse,
     PremiumEndpointError,
+    PushConnectionError,
     RecordingError,
     ResponseTooLargeError,
     RoomActionError,
@@ -61,6 +62,7 @@ from .errors import (
     UserOfflineError,
     WebcastBlocked200Error,
     WebcastFetchResultError,
+    WebSocketRefusedError,
     WebsocketURLMissingError,
 )
 from .events import (
@@ -161,6 +163,8 @@ __all__ = [
     "InitialCursorMissingError",
     "WebsocketURLMissingError",
     "FrameDecodeError",
+    "PushConnectionError",
+    "WebSocketRefusedError",
     "RecordingError",
     "DuplicateDownloadError",
     "FFmpegNotFoundError",

@@ -39,7 +39,10 @@ def exponential(*, initial: float, maximum: float, jitter: float | None = None) 
     ``jitter`` (default ``initial``) is the most random time added, so that many clients that failed
     together do not come back together.
     """
-    return tenacity.wait_exponential_jitter(initial=initial, max=maximum, jitter=initial if jitter is None else jitter)
+    spread = initial if jitter is None else jitter
+    # wait_exponential + wait_random rather than wait_exponential_jitter, whose arguments changed name
+    # between tenacity releases; the sum is capped at ``maximum`` plus the jitter
+    return tenacity.wait_exponential(multiplier=initial, max=maximum) + tenacity.wait_random(0, spread)
 
 
 def server_directed(asked: AskedWait, fallback: tenacity.wait.wait_base) -> Callable[[tenacity.RetryCallState], float]:

@@ -28,6 +28,7 @@ The policy:
     ├── FailedParseAppInfo                a profile page had no readable app data
     ├── FailedResolveUserId               a numeric user id could not be turned into a unique id
     ├── WebcastBlocked200Error            TikTok refused a non-browser client (JA3 / handshake 200)
+    │   └── WebSocketRefusedError         TikTok refused the push handshake (``handshake_msg``, ``mode``)
     ├── RoomActionError                   TikTok answered a like or gift with an error status
     ├── InvalidFetchRoomInfoPayload       (also a ValueError) wrong arguments to fetch_room_info
     ├── InvalidFetchIsLiveRequest         (also a ValueError) wrong arguments to fetch_is_live
@@ -43,6 +44,7 @@ The policy:
     │   ├── InitialCursorMissingError     ... it has no cursor
     │   └── WebsocketURLMissingError      ... it names no push server
     ├── FrameDecodeError                  a WebSocket frame / message payload did not decode
+    ├── PushConnectionError               (also a requests.ConnectionError) the push socket failed or closed
     ├── SinkError                         a sink cannot open or write its file / database
     └── RecordingError                    recording could not start or failed
         ├── DuplicateDownloadError        a recording to the same file is already running
@@ -61,6 +63,7 @@ import enum
 from typing import Any
 
 from ._scrub import scrub
+import requests
 
 __all__ = [
     "TikTokLiveError",
@@ -92,6 +95,8 @@ __all__ = [
     "InitialCursorMissingError",
     "WebsocketURLMissingError",
     "FrameDecodeError",
+    "PushConnectionError",
+    "WebSocketRefusedError",
     "SinkError",
     "RecordingError",
     "DuplicateDownloadError",
@@ -380,6 +385,53 @@ class WebsocketURLMissingError(WebcastFetchResultError):
 class FrameDecodeError(TikTokLiveError):
     """A WebSocket frame or message payload could not be decoded."""
 
+
+class WebSocketRefusedError(WebcastBlocked200Error):
+    """TikTok refused the push WebSocket handshake (HTTP 200 instead of 101, or a ``Handshake-Msg``).
+
+    Attributes:
+        handshake_msg: TikTok's ``Handshake-Msg`` header (e.g. ``DEVICE_BLOCKED``), or "".
+        mode: which way in was refused, ``"direct"`` or ``"sign"``.
+    """
+
+    def __init__(self, message: str = "", *, handshake_msg: str = "", mode: str = "", status: int | None = None,
+                 body: Any = None) -> None:
+        self.handshake_msg = handshake_msg
+        self.mode = mode
+        super().__init__(message, status=status, body=body)
+
+    @property
+    def device_blocked(self) -> bool:
+        """True if TikTok blocked the anonymous device (a fresh ``ttwid`` or the sign server may help)."""
+        return "DEVICE_BLOCKED" in self.handshake_msg.upper()
+
+
+class PushConnectionError(TikTokLiveError, requests.ConnectionError, ConnectionError):
+    """The push WebSocket could not be opened, was lost, or was closed by the server.
+
+    A transport failure: also a ``requests.ConnectionError`` (and a built-in ``ConnectionError``), so
+    ``except requests.RequestException`` catches it like every other network failure of the library.
+
+    Attributes:
+        code: the WebSocket close code, or None if there was none.
+        reason: the close reason or what went wrong.
+        clean: True if the server sent a close frame (False: the connection was lost).
+    """
+
+    def __init__(self, code: int | None = None, reason: str = "", *, clean: bool = False) -> None:
+        self.code = code
+        self.reason = reason
+        self.clean = clean
+        shown = code if code is not None else ("no code" if clean else "connection lost")
+        super().__init__(f"WebSocket closed ({shown}): {reason}")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return type(self), (self.code, self.reason), {"clean": self.clean}
+
+    @property
+    def normal(self) -> bool:
+        """True for a clean close with code 1000, 1001 or none (PROTOCOL.md 4.1 step 9)."""
+        return self.clean and (self.code is None or self.code in (1000, 1001))
 
 class SinkError(TikTokLiveError):
     """A sink (``tiktoklive_sync.sinks``) cannot open, reach or write its file or database.

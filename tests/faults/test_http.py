@@ -19,8 +19,8 @@ import requests
 import tiktoklive_sync as tls
 from tests.helpers.faults import FAST_RETRY, LogWatch, closed_port, lost_and_duplicated
 from tests.helpers.live import FAST, WAIT, Collector, chat
+from tiktoklive_sync.errors import PushConnectionError
 from tiktoklive_sync.events._base import CommentEvent
-from tiktoklive_sync.live._connection import PushConnectionClosed
 from tiktoklive_sync.testing import FakeTikTok
 
 FETCH = "GET /sign/webcast/fetch"
@@ -195,7 +195,7 @@ def test_a_push_server_that_never_answers_the_handshake_times_out(fake, room_id)
         mute.listen(8)
         fake.ws_direct_url = f"ws://127.0.0.1:{mute.getsockname()[1]}/webcast/im/ws_proxy/ws_reuse_supplement/"
         with client(fake, connect="direct", connect_timeout=0.3, connect_attempts=2) as c:
-            with pytest.raises(PushConnectionClosed) as caught:
+            with pytest.raises(PushConnectionError) as caught:
                 list(c.events())
     assert "timed out" in str(caught.value).lower()
 

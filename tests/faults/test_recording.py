@@ -20,10 +20,13 @@ from pathlib import Path
 import pytest
 
 import tiktoklive_sync as tls
+from tiktoklive_sync.recording import ReconnectSettings
 from tiktoklive_sync.recording._ffmpeg import find_ffmpeg, probe
 from tiktoklive_sync.testing import FakeTikTok
 
 pytestmark = pytest.mark.ffmpeg
+
+QUICK = ReconnectSettings(initial_delay=0.2)
 
 DISK_BYTES = 512 * 1024
 
@@ -61,8 +64,13 @@ class Reached:
 
 @pytest.mark.parametrize(
     "sig, suffix, rc",
-    [(signal.SIGKILL, ".flv", -signal.SIGKILL), (signal.SIGTERM, ".mkv", 255)],
-    ids=["SIGKILL-flv", "SIGTERM-mkv"],
+    [
+        (signal.SIGKILL, ".flv", -signal.SIGKILL),
+        (signal.SIGKILL, ".mp4", -signal.SIGKILL),
+        (signal.SIGKILL, ".ts", -signal.SIGKILL),
+        (signal.SIGTERM, ".mkv", 255),
+    ],
+    ids=["SIGKILL-flv", "SIGKILL-fragmented-mp4", "SIGKILL-ts", "SIGTERM-mkv"],
 )
 def test_ffmpeg_killed_mid_recording_leaves_a_playable_partial_file(fake, tmp_path, sig, suffix, rc):
     reached = Reached(1.5)
@@ -81,6 +89,51 @@ def test_ffmpeg_killed_mid_recording_leaves_a_playable_partial_file(fake, tmp_pa
     assert sorted(p.name for p in tmp_path.iterdir()) == [f"out{suffix}"]  # no capture files left behind
 
 
+# -- SIGTERM to the process: Recording.stop() from a signal handler --------------------------------------
+
+SIGTERM_CHILD = r"""
+import json, os, signal, sys, threading, time
+import tiktoklive_sync as tls
+from tiktoklive_sync.testing import FakeTikTok
+out = sys.argv[1]
+with FakeTikTok() as fake:
+    fake.add_room("someone")
+    with fake.session() as s:
+        rec = tls.record_stream(s, out, tls.fetch_room_info(s, unique_id="someone"))
+        stopped = []
+
+        def on_sigterm(signum, frame):  # what a worker under Docker / systemd writes
+            rec.stop()
+            stopped.append(rec.is_recording)
+
+        signal.signal(signal.SIGTERM, on_sigterm)
+        while rec.progress.seconds < 1.5:
+            time.sleep(0.05)
+        threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGTERM)).start()
+        while not stopped:  # the main thread busy in every accessor the handler could interrupt
+            rec.segments, rec.gaps, rec.process, rec.progress, rec.returncode
+            rec.wait(timeout=0.001)
+print(json.dumps({"stopped": stopped, "reasons": [seg.reason for seg in rec.segments], "error": str(rec.error or ""),
+                  "output": str(rec.output_path), "paths": [str(seg.path) for seg in rec.segments]}))
+"""
+
+
+@pytest.mark.parametrize("suffix", [".mp4", ".mkv"])
+def test_stop_from_a_sigterm_handler_finishes_the_file(tmp_path, suffix):
+    out = tmp_path / f"out{suffix}"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    done = subprocess.run(
+        [sys.executable, "-c", SIGTERM_CHILD, str(out)], capture_output=True, text=True, timeout=120, env=env
+    )  # a deadlocked handler would hang here, and fail the test
+    assert done.returncode == 0, done.stderr[-2000:]
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["stopped"] == [False]  # stop() returned with the file final
+    assert result["reasons"] == ["stopped"] and result["error"] == ""
+    assert result["output"] == str(out) and result["paths"] == [str(out)]
+    assert probe(out).duration >= 1.0 and plays(out)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [out.name]
+
+
 # -- a full disk ----------------------------------------------------------------------------------------
 
 
@@ -89,8 +142,9 @@ def _mount_tiny_tmpfs(path: Path) -> bool:
     mount = shutil.which("mount")
     if mount is None or os.geteuid() != 0:
         return False
-    done = subprocess.run([mount, "-t", "tmpfs", "-o", f"size={DISK_BYTES}", "tmpfs", str(path)],
-                          capture_output=True, timeout=30)
+    done = subprocess.run(
+        [mount, "-t", "tmpfs", "-o", f"size={DISK_BYTES}", "tmpfs", str(path)], capture_output=True, timeout=30
+    )
     return done.returncode == 0
 
 
@@ -114,13 +168,15 @@ def full_disk(tmp_path: Path) -> Iterator[tuple[Path, str]]:
 CHILD = r"""
 import json, resource, sys
 import tiktoklive_sync as tls
+from tiktoklive_sync.recording import ReconnectSettings
 from tiktoklive_sync.testing import FakeTikTok
+QUICK = ReconnectSettings(initial_delay=0.2)
 limit, out = int(sys.argv[1]), sys.argv[2]
 resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 with FakeTikTok() as fake:
     fake.add_room("someone")
     with fake.session() as s:
-        rec = tls.record_stream(s, out, tls.fetch_room_info(s, unique_id="someone"), reconnect_delay=0.2)
+        rec = tls.record_stream(s, out, tls.fetch_room_info(s, unique_id="someone"), reconnect=QUICK)
         done = rec.wait(timeout=60)
 print(json.dumps({"done": done, "error": str(rec.error or ""), "tail": rec.stderr_tail,
                   "reasons": [seg.reason for seg in rec.segments], "output": str(rec.output_path)}))
@@ -131,16 +187,26 @@ def _record_until_the_disk_is_full(fake: FakeTikTok, disk: Path, how: str) -> di
     out = disk / "out.flv"
     if how == "rlimit":  # the limit must not hit pytest itself: the recording runs in a child
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
-        done = subprocess.run([sys.executable, "-c", CHILD, str(DISK_BYTES), str(out)], capture_output=True,
-                              text=True, timeout=120, env=env)
+        done = subprocess.run(
+            [sys.executable, "-c", CHILD, str(DISK_BYTES), str(out)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env=env,
+        )
         assert done.returncode == 0, done.stderr
         return json.loads(done.stdout.strip().splitlines()[-1])
     with fake.session() as s:
-        rec = tls.record_stream(s, out, tls.fetch_room_info(s, unique_id="someone"), reconnect_delay=0.2)
+        rec = tls.record_stream(s, out, tls.fetch_room_info(s, unique_id="someone"), reconnect=QUICK)
         finished = rec.wait(timeout=60)
         rec.stop()
-    return {"done": finished, "error": str(rec.error or ""), "tail": rec.stderr_tail,
-            "reasons": [seg.reason for seg in rec.segments], "output": str(rec.output_path)}
+    return {
+        "done": finished,
+        "error": str(rec.error or ""),
+        "tail": rec.stderr_tail,
+        "reasons": [seg.reason for seg in rec.segments],
+        "output": str(rec.output_path),
+    }
 
 
 def test_a_full_disk_ends_the_recording_with_a_clear_error_and_keeps_what_was_written(fake, full_disk):

@@ -96,7 +96,7 @@ def _watch_with_faults(fake: FakeTikTok, session: tls.Session) -> list[str]:
     with tls.LiveClient("someone", session=session, **FAST) as client:
         run = Collector(client)
         assert run.wait_for(lambda: run.of(CommentEvent))
-        shown = [repr(client), repr(client.settings), repr(client._live), repr(client._live.conn.target)]
+        shown = [repr(client), repr(client.settings), repr(client._conn), repr(client._conn.target)]
         fake.drop_connections()
         fake.push_raw(room_id, garbage_frame())
         fake.push(room_id, chat("again"))
@@ -114,7 +114,7 @@ def test_a_whole_logged_in_session_with_faults_and_a_recording_logs_no_secret(fa
         tls.send_room_like(s, 2, room_id=info.id)
         shown = _watch_with_faults(fake, s)
         fake.set_live("someone", True)
-        recording = tls.record_stream(s, tmp_path / "out.flv", tls.fetch_room_info(s, room_id=info.id),
+        recording = tls.record_stream(s, tmp_path / "out.flv", tls.fetch_room_info(s, unique_id="someone"),
                                       record_for=0.5)
         recording.wait(timeout=WAIT)
         shown += [repr(s), repr(s.signer), repr(recording), repr(info)]

@@ -9,13 +9,9 @@ import pytest
 import requests
 
 from tiktoklive_sync import BrowserProfile, WebcastBlocked200Error, WebsocketURLMissingError
-from tiktoklive_sync.live._connection import (
-    SUBPROTOCOL,
-    PushConnection,
-    PushConnectionClosed,
-    WebSocketHandshakeRefused,
-    WebSocketTarget,
-)
+from tiktoklive_sync.errors import PushConnectionError, WebSocketRefusedError
+from tiktoklive_sync.live._connection import SUBPROTOCOL, PushConnection, WebSocketTarget
+from tiktoklive_sync.live._protocol import RoomState, build_ack, build_enter_room
 from tiktoklive_sync.live._urls import (
     VERSION_SUFFIX,
     build_direct_url,
@@ -175,17 +171,21 @@ def test_enter_room_heartbeats_and_acks_reach_the_server(server):
     conn = PushConnection(target(build_direct_url(server.direct_url, ROOM, PROFILE)), room_id=ROOM)
     conn.open()
     try:
-        conn.send_enter_room()
-        assert [conn.send_heartbeat(), conn.send_heartbeat()] == [1, 2]
+        state = RoomState(ROOM)
+        conn.send(state.enter_room())
+        conn.send(state.heartbeat())
+        conn.send(state.heartbeat())
+        assert state.heartbeat_seq == 2
         kinds = []
         while "msg" not in kinds:
             frame = conn.recv(timeout=5)
             assert frame is not None, "the server sent nothing after enter-room"
             kinds.append(frame.payload_type)
             if frame.payload_type == "msg":
-                conn.send_ack(frame.log_id, "ext-1")
-        conn.send_enter_room()  # re-entering resets the heartbeat counter
-        assert conn.send_heartbeat() == 1
+                conn.send(build_ack(frame.log_id, "ext-1"))
+        conn.send(state.enter_room())  # re-entering resets the heartbeat counter
+        conn.send(state.heartbeat())
+        assert state.heartbeat_seq == 1
         for _ in range(200):
             if len(server.heartbeats) == 3 and server.acks:
                 break
@@ -205,11 +205,11 @@ def test_empty_internal_ext_is_acked_with_a_dash(server):
     conn = PushConnection(target(build_direct_url(server.direct_url, ROOM, PROFILE)), room_id=ROOM)
     conn.open()
     try:
-        conn.send_enter_room()
+        conn.send(build_enter_room(ROOM))
         frame = conn.recv(timeout=5)
         while frame is None or frame.payload_type != "msg":
             frame = conn.recv(timeout=5)
-        conn.send_ack(frame.log_id, "")
+        conn.send(build_ack(frame.log_id, ""))
         for _ in range(200):
             if server.acks:
                 break
@@ -233,7 +233,7 @@ def test_handshake_answered_200_raises_webcast_blocked_with_the_handshake_msg(se
     conn = PushConnection(target(build_direct_url(server.direct_url, ROOM, PROFILE)), room_id=ROOM)
     with pytest.raises(WebcastBlocked200Error) as caught:
         conn.open()
-    assert isinstance(caught.value, WebSocketHandshakeRefused)
+    assert isinstance(caught.value, WebSocketRefusedError)
     assert caught.value.status == 200
     assert caught.value.handshake_msg == "illegal secret key"
     assert "illegal secret key" in str(caught.value)
@@ -243,7 +243,7 @@ def test_handshake_answered_200_raises_webcast_blocked_with_the_handshake_msg(se
 def test_device_blocked_refusal_is_recognised(server):
     server.refuse_direct = True
     conn = PushConnection(target(build_direct_url(server.direct_url, ROOM, PROFILE)), room_id=ROOM)
-    with pytest.raises(WebSocketHandshakeRefused) as caught:
+    with pytest.raises(WebSocketRefusedError) as caught:
         conn.open()
     assert caught.value.device_blocked
     assert caught.value.mode == "direct"
@@ -253,7 +253,7 @@ def test_device_blocked_refusal_is_recognised(server):
 def test_other_bad_statuses_are_a_transient_connection_failure(server):
     # no ttwid cookie on the direct path: the fake answers 401 without a Handshake-Msg
     conn = PushConnection(target(build_direct_url(server.direct_url, ROOM, PROFILE), cookie=""), room_id=ROOM)
-    with pytest.raises(PushConnectionClosed) as caught:
+    with pytest.raises(PushConnectionError) as caught:
         conn.open()
     assert not isinstance(caught.value, WebcastBlocked200Error)
     assert "401" in str(caught.value)
@@ -261,7 +261,7 @@ def test_other_bad_statuses_are_a_transient_connection_failure(server):
 
 def test_connection_refused_is_a_push_connection_closed():
     conn = PushConnection(target("ws://127.0.0.1:9/nothing/?room_id=1"), room_id=ROOM, connect_timeout=2)
-    with pytest.raises(PushConnectionClosed) as caught:
+    with pytest.raises(PushConnectionError) as caught:
         conn.open()
     assert not caught.value.clean
 
@@ -275,7 +275,7 @@ def test_abrupt_drop_is_not_a_clean_close(server):
                 break
             conn.recv(timeout=0.01)
         assert server.drop_connections() == 1
-        with pytest.raises(PushConnectionClosed) as caught:
+        with pytest.raises(PushConnectionError) as caught:
             for _ in range(200):
                 conn.recv(timeout=0.05)
         assert not caught.value.clean and not caught.value.normal

@@ -9,8 +9,10 @@ from collections.abc import Iterator
 import pytest
 
 import tiktoklive_sync as tls
+from tiktoklive_sync import BrowserProfile
 from tiktoklive_sync.live._connection import PushConnection, WebSocketTarget, proxy_options
-from tiktoklive_sync.live._dialer import _proxy
+from tiktoklive_sync.live._dial import _proxy
+from tiktoklive_sync.live._urls import build_direct_url
 from tiktoklive_sync.testing import FakeTikTok
 
 
@@ -77,9 +79,9 @@ def proxy() -> Iterator[ConnectProxy]:
 def test_the_push_connection_tunnels_through_the_proxy(proxy: ConnectProxy) -> None:
     with FakeTikTok() as fake:
         room = fake.add_room("someone")
-        url = fake.push_server.direct_url + f"?room_id={room.room_id}"
-        target = WebSocketTarget(url=url, cookie="ttwid=abc", user_agent="UA", mode="direct",
-                                 proxy=f"http://user:p%40ss@127.0.0.1:{proxy.port}")
+        url = build_direct_url(fake.push_server.direct_url, room.room_id, BrowserProfile())
+        target = WebSocketTarget(url=url, cookie=f"ttwid={fake.issue_ttwid()}", user_agent="UA", mode="direct",
+                                 origin="https://www.tiktok.com", proxy=f"http://user:p%40ss@127.0.0.1:{proxy.port}")
         conn = PushConnection(target, room_id=room.room_id, connect_timeout=5)
         conn.open()
         assert conn.connected

@@ -14,8 +14,8 @@ from tiktoklive_sync import (
     WebcastBlocked200Error,
     WebsocketURLMissingError,
 )
-from tiktoklive_sync.live._connection import PushConnectionClosed, WebSocketHandshakeRefused
-from tiktoklive_sync.live._dedupe import RecentIds
+from tiktoklive_sync.errors import PushConnectionError, WebSocketRefusedError
+from tiktoklive_sync.live._protocol import RecentIds
 from tiktoklive_sync.live._settings import LiveSettings, is_transient
 
 
@@ -63,6 +63,27 @@ def test_settings_refuse_bad_values(options):
         LiveSettings(**options)
 
 
+@pytest.mark.parametrize(
+    "name, value",
+    [
+        ("stale_timeout", float("nan")),
+        ("heartbeat_interval", float("inf")),
+        ("connect_timeout", float("inf")),
+        ("backoff_max", float("nan")),
+        ("backoff_initial", float("-inf")),
+        ("default_heartbeat", True),
+        ("stale_timeout", 10**9),
+        ("connect_attempts", True),
+        ("max_messages_per_frame", 0),
+    ],
+)
+def test_settings_refuse_non_finite_and_out_of_range_numbers_naming_the_field(name, value):
+    with pytest.raises(ValueError, match=f"LiveSettings.{name}"):
+        LiveSettings(**{name: value})
+    with pytest.raises(ValueError, match=name):
+        tls.LiveClient(room_id=7, **{name: value})
+
+
 def test_settings_defaults_follow_the_protocol():
     s = LiveSettings()
     assert s.heartbeat_interval is None  # the server's ping-interval decides
@@ -74,7 +95,7 @@ def test_settings_defaults_follow_the_protocol():
 @pytest.mark.parametrize(
     "error, transient",
     [
-        (PushConnectionClosed(None, "lost"), True),
+        (PushConnectionError(None, "lost"), True),
         (requests.ConnectionError("refused"), True),
         (requests.Timeout("slow"), True),
         (TimeoutError(), True),
@@ -86,7 +107,7 @@ def test_settings_defaults_follow_the_protocol():
         (SignAPIError("bad request", status=400), False),
         (PremiumEndpointError("pay"), False),
         (WebcastBlocked200Error("blocked", status=200), False),
-        (WebSocketHandshakeRefused("refused", handshake_msg="DEVICE_BLOCKED", status=403), False),
+        (WebSocketRefusedError("refused", handshake_msg="DEVICE_BLOCKED", status=403), False),
         (UserOfflineError("offline"), False),
         (ValueError("bad"), False),
     ],

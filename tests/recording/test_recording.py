@@ -1,15 +1,14 @@
 """Recording end to end with a real ffmpeg (imageio-ffmpeg) from FakeTikTok's live FLV stream,
 through the public API: fetch_room_info -> record_stream -> a file checked with ``ffmpeg -i``.
 
-Every test ends by checking that no ffmpeg child is left running or unreaped (no zombies).
+Every test ends by checking that no ffmpeg child is left running or unreaped (no zombies: conftest.py).
 """
 
 from __future__ import annotations
 
 import logging
-import os
-import subprocess
 import threading
+import time
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -17,8 +16,10 @@ from pathlib import Path
 import pytest
 
 import tiktoklive_sync as tls
+from tests.helpers.recording import plays
 from tiktoklive_sync.models import StreamUrls
-from tiktoklive_sync.recording._ffmpeg import find_ffmpeg, probe
+from tiktoklive_sync.recording import ReconnectSettings
+from tiktoklive_sync.recording._ffmpeg import probe
 from tiktoklive_sync.testing import FakeTikTok
 from tiktoklive_sync.testing.flv_stream import FlvStream
 
@@ -26,28 +27,6 @@ pytestmark = pytest.mark.ffmpeg
 
 ROOM = 7_000_000_000_000_000_123
 USER = "recorded_creator"
-
-
-@pytest.fixture(autouse=True)
-def no_leftover_ffmpeg() -> Iterator[None]:
-    yield
-    workers = [t.name for t in threading.enumerate() if t.name.startswith("tiktoklive-record")]
-    assert workers == [], "a recording's worker thread outlived it"
-    if not Path("/proc").is_dir():
-        return  # the check reads Linux's /proc; the recordings themselves ran everywhere
-    leftovers = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue  # the process ended meanwhile
-        comm = stat[stat.index("(") + 1 : stat.rindex(")")]
-        state, ppid = stat[stat.rindex(")") + 2 :].split()[:2]
-        if int(ppid) == os.getpid() and (state == "Z" or comm.startswith("ffmpeg")):
-            leftovers.append((entry.name, comm, state))
-    assert leftovers == [], "ffmpeg children left running or unreaped"
 
 
 @pytest.fixture
@@ -78,15 +57,6 @@ class Reached:
 
     def wait(self) -> None:
         assert self.event.wait(30), f"the recording never reached {self.seconds} s: {self.updates[-1:]}"
-
-
-def plays(path: Path) -> bool:
-    """True if ffmpeg decodes every frame of ``path`` without an error."""
-    result = subprocess.run(
-        [find_ffmpeg(), "-nostdin", "-v", "error", "-i", str(path), "-f", "null", "-"],
-        capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
-    return result.returncode == 0 and result.stderr.strip() == ""
 
 
 def leftovers(directory: Path) -> list[str]:
@@ -157,14 +127,16 @@ def test_a_source_that_stays_stalled_gives_up_instead_of_hanging(
 ) -> None:
     info = tls.fetch_room_info(session, room_id=ROOM)
     progress = Reached(1.0)
-    rec = tls.record_stream(session, tmp_path / "gave_up.flv", info, read_timeout=1, max_reconnects=0,
-                            live_check=lambda: True, on_progress=progress)  # fmt: skip
+    rec = tls.record_stream(session, tmp_path / "gave_up.flv", info, read_timeout=1,
+                            reconnect=ReconnectSettings(attempts=1), live_check=lambda: True,
+                            on_progress=progress)  # fmt: skip
     progress.wait()
     assert isinstance(fake.streams, FlvStream)
     fake.streams.stall()
     assert rec.wait(timeout=30), "a source that never came back hung the recording"
     assert [s.reason for s in rec.segments] == ["stalled", "stalled"]  # one retry, which got nothing
     assert rec.segments[1].seconds == 0 and rec.gaps == ()
+    assert rec.segments[0].path == rec.output_path and rec.segments[1].path is None  # nothing recorded: no file
     assert probe(rec.output_path).duration >= 1.0 and leftovers(tmp_path) == []
 
 
@@ -244,7 +216,7 @@ def test_a_second_recording_to_the_same_file_is_refused(session: tls.Session, tm
             tls.record_stream(session, tmp_path / "." / "same.flv", info)
     finally:
         rec.stop()
-    again = tls.record_stream(session, tmp_path / "same.flv", info)  # allowed once the first has ended
+    again = tls.record_stream(session, tmp_path / "same.flv", info, overwrite=True)  # once the first has ended
     again.stop()
     assert not again.is_recording
 
@@ -278,3 +250,85 @@ def test_a_bad_stream_url_ends_with_the_exit_code_and_ffmpeg_s_words(session: tl
     assert isinstance(rec.error, tls.RecordingError) and "Nothing was recorded" in str(rec.error)
     assert [s.reason for s in rec.segments] == ["failed"]  # no reconnect loop on a URL that never worked
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_default_quality_is_the_best_the_room_offers(
+    fake: FakeTikTok, session: tls.Session, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    info = tls.fetch_room_info(session, room_id=ROOM)
+    best = info.stream_urls.qualities[-1]
+    only_low = replace(info, stream_urls=StreamUrls(urls={
+        q: f for q, f in info.stream_urls.urls.items() if q in (tls.VideoQuality.LD, tls.VideoQuality.SD)
+    }))  # fmt: skip
+    with caplog.at_level(logging.WARNING, logger="tiktoklive_sync"):
+        top = tls.record_stream(session, tmp_path / "top.flv", info)
+        low = tls.record_stream(session, tmp_path / "low.flv", only_low)
+    assert isinstance(fake.streams, FlvStream) and fake.streams.wait_for_connections(2)
+    top.stop()
+    low.stop()
+    assert best is tls.VideoQuality.ORIGIN and top.quality is best and top.requested_quality is best
+    assert low.quality is tls.VideoQuality.SD and not low.quality_fell_back  # nothing was asked: no fallback
+    assert sorted(fake.streams.requests) == sorted([(ROOM, "origin"), (ROOM, "sd")])
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+
+
+def test_segments_name_the_file_that_holds_their_media(fake: FakeTikTok, session: tls.Session, tmp_path: Path) -> None:
+    info = tls.fetch_room_info(session, room_id=ROOM)
+    progress = Reached(1.5)
+    rec = tls.record_stream(session, tmp_path / "held.mp4", info, record_for=3.5, on_progress=progress)
+    progress.wait()
+    running = rec.segments[0].path
+    assert running is not None and running.exists() and ".part0" in running.name  # while it records
+    assert isinstance(fake.streams, FlvStream)
+    fake.streams.drop(room_id=ROOM)
+    assert rec.wait(timeout=40) and len(rec.segments) == 2
+    assert [s.path for s in rec.segments] == [rec.output_path] * 2 and rec.output_path.exists()
+    assert leftovers(tmp_path) == []
+
+
+def test_overwrite_replaces_an_existing_file(session: tls.Session, tmp_path: Path) -> None:
+    target = tmp_path / "again.flv"
+    target.write_bytes(b"an earlier recording")
+    info = tls.fetch_room_info(session, room_id=ROOM)
+    with pytest.raises(tls.RecordingError, match="already exists"):
+        tls.record_stream(session, target, info, record_for=1)
+    rec = tls.record_stream(session, target, info, record_for=1, overwrite=True)
+    assert rec.wait(timeout=40) and rec.error is None
+    assert probe(target).duration >= 0.5 and plays(target)
+
+
+def test_stop_cuts_a_reconnect_wait_short(fake: FakeTikTok, session: tls.Session, tmp_path: Path) -> None:
+    info = tls.fetch_room_info(session, room_id=ROOM)
+    progress = Reached(1.0)
+    patient = ReconnectSettings(attempts=5, initial_delay=600, jitter=0)  # 10 minutes after an empty segment
+    rec = tls.record_stream(session, tmp_path / "waiting.flv", info, read_timeout=1, reconnect=patient,
+                            live_check=lambda: True, on_progress=progress)  # fmt: skip
+    progress.wait()
+    assert isinstance(fake.streams, FlvStream)
+    fake.streams.stall()
+    for _ in range(300):  # the first reconnect stalls too; then the worker waits its 600 s
+        if len(rec.segments) == 2 and rec.segments[1].ended is not None:
+            break
+        rec.wait(timeout=0.1)
+    assert [s.reason for s in rec.segments] == ["stalled", "stalled"]
+    started = time.monotonic()
+    rec.stop()
+    assert time.monotonic() - started < 20 and not rec.is_recording  # not 600 s
+    assert len(rec.segments) == 2 and rec.error is None and plays(rec.output_path)
+
+
+def test_the_deprecated_reconnect_arguments_warn_and_still_work(
+    fake: FakeTikTok, session: tls.Session, tmp_path: Path
+) -> None:
+    info = tls.fetch_room_info(session, room_id=ROOM)
+    progress = Reached(1.0)
+    with pytest.warns(DeprecationWarning, match="max_reconnects=, reconnect_delay=.* is deprecated"):
+        rec = tls.record_stream(session, tmp_path / "old.flv", info, read_timeout=1, max_reconnects=0,
+                                reconnect_delay=0, live_check=lambda: True, on_progress=progress)  # fmt: skip
+    progress.wait()
+    assert isinstance(fake.streams, FlvStream)
+    fake.streams.stall()
+    assert rec.wait(timeout=30)
+    assert [s.reason for s in rec.segments] == ["stalled", "stalled"]  # max_reconnects=0: one more try
+    with pytest.raises(ValueError, match="not both"):
+        tls.record_stream(session, tmp_path / "both.flv", info, reconnect=ReconnectSettings(), max_reconnects=1)

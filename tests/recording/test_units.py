@@ -130,9 +130,25 @@ def test_output_directory_problems_are_caught_before_ffmpeg(tmp_path: Path, no_p
         ({"quality": "4k"}, "quality='4k' is not one of LD, SD, HD, UHD, ORIGIN"),
         ({"record_format": "rtmp"}, "record_format"),
         ({"record_for": "60"}, "record_for must be seconds"),
-        ({"output_format": "hls"}, "streaming format"),
-        ({"reconnect": 1}, "reconnects by itself"),
-        ({"read_timeout": 0}, "read_timeout must be positive"),
+        ({"output_format": "hls"}, "output_format='hls' is not a container .* mp4, mov, flv, mkv, ts"),
+        ({"output_format": "avi"}, "output_format='avi' is not a container"),
+        ({"reconnect_streamed": 1}, "reconnects by itself"),
+        ({"read_timeout": 0}, "read_timeout must be above 0"),
+        ({"record_for": float("nan")}, "record_for must be a finite number"),
+        ({"record_for": float("inf")}, "record_for must be a finite number"),
+        ({"record_for": 0}, "record_for must be above 0"),
+        ({"record_for": -5}, "record_for must be above 0"),
+        ({"record_for": 1e12}, "record_for must be at most"),
+        ({"read_timeout": float("nan")}, "read_timeout must be a finite number"),
+        ({"read_timeout": float("inf")}, "read_timeout must be a finite number"),
+        ({"read_timeout": True}, "read_timeout must be a number"),
+        ({"max_reconnects": -1}, "max_reconnects must be at least 0"),
+        ({"max_reconnects": 2.5}, "max_reconnects must be a whole number"),
+        ({"reconnect_delay": float("nan")}, "reconnect_delay must be a finite number"),
+        ({"reconnect_delay": -1}, "reconnect_delay must not be negative"),
+        ({"reconnect": 3}, "reconnect must be a ReconnectSettings"),
+        ({"rw_timeout": float("inf")}, "rw_timeout must be a whole number"),
+        ({"rw_timeout": 0}, "rw_timeout must be at least 1"),
     ],
 )
 def test_wrong_arguments_are_value_errors(
@@ -163,8 +179,8 @@ def test_capture_argv_copies_with_read_timeout_progress_and_headers() -> None:
     assert argv[argv.index("-headers") + 1] == "Referer: https://www.tiktok.com/\r\n"
     assert argv.index("-rw_timeout") < argv.index("-i") < argv.index("-c")
     assert not any(a.startswith("-reconnect") for a in argv)
-    rtmp = ff.capture_argv("ffmpeg", "rtmp://x/live", Path("o.flv"), muxer="flv", user_agent="UA/1")
-    assert "-user_agent" not in rtmp and "-t" not in rtmp  # http headers only for http(s); no -t: unlimited
+    unlimited = ff.capture_argv("ffmpeg", URL, Path("o.flv"), muxer="flv")
+    assert "-user_agent" not in unlimited and "-t" not in unlimited  # no -t: until the live ends
 
 
 def test_options_split_between_input_and_output_and_detect_encoding() -> None:
@@ -183,6 +199,8 @@ def test_join_argv_remuxes_one_file_and_concatenates_several(tmp_path: Path) -> 
         "ffmpeg", [tmp_path / "a.flv", tmp_path / "b.flv"], tmp_path / "l.txt", tmp_path / "o.flv", "flv"
     )
     assert two[two.index("-f") + 1] == "concat" and "+faststart" not in two
+    spaced = segments.concat_list([tmp_path / "a.mp4", tmp_path / "b.mp4"], [2.6704])
+    assert spaced == f"file '{tmp_path}/a.mp4'\nduration 2.670\nfile '{tmp_path}/b.mp4'\n"
     text = segments.concat_list([tmp_path / "it's.flv"])
     assert text == f"file '{tmp_path}/it'\\''s.flv'\n"
 
@@ -190,7 +208,8 @@ def test_join_argv_remuxes_one_file_and_concatenates_several(tmp_path: Path) -> 
 @pytest.mark.parametrize(
     ("name", "fmt", "muxer"),
     [("a.mp4", None, "mp4"), ("a.FLV", None, "flv"), ("a.mkv", None, "matroska"), ("a.ts", None, "mpegts"),
-     ("a", None, "flv"), ("a.weird", None, None), ("a.bin", "mkv", "matroska"), ("a.flv", "mp4", "mp4")],
+     ("a", None, "flv"), ("a.bin", "mkv", "matroska"), ("a.flv", "mp4", "mp4"), ("a.M4V", None, "mp4"),
+     ("a.mov", None, "mov"), ("a.avi", "mpegts", "mpegts")],
 )  # fmt: skip
 def test_muxer_follows_output_format_then_file_ending(name: str, fmt: str | None, muxer: str | None) -> None:
     assert ff.muxer_for(Path(name), fmt) == muxer
@@ -232,3 +251,84 @@ def test_stop_process_stops_at_the_first_step_that_works() -> None:
         [sys.executable, "-c", "import sys; sys.stdin.read(1); sys.exit(0)"], stdin=subprocess.PIPE
     )
     assert ff.stop_process(polite, timeout=10) == 0  # 'q' on stdin was enough
+
+
+# -- the output file: its ending, and an existing one ------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["out.avi", "out.webm", "out.gif", "out.txt", "out.m3u8"])
+def test_an_output_ending_that_cannot_be_recorded_is_refused_before_starting(
+    name: str, tmp_path: Path, no_popen: None, fake_ffmpeg: str
+) -> None:
+    with pytest.raises(ValueError) as caught:
+        tls.record_stream(None, tmp_path / name, room_data(), ffmpeg=fake_ffmpeg)
+    message = str(caught.value)
+    assert name in message and all(ending in message for ending in (".mp4", ".mov", ".flv", ".mkv", ".ts"))
+    assert list(tmp_path.iterdir()) == [tmp_path / "bin"]
+
+
+def test_an_existing_output_file_is_refused_unless_overwrite(tmp_path: Path, no_popen: None, fake_ffmpeg: str) -> None:
+    earlier = tmp_path / "out.mp4"
+    earlier.write_bytes(b"an earlier recording")
+    with pytest.raises(tls.RecordingError, match=r"out\.mp4 already exists; pass overwrite=True .* another file name"):
+        tls.record_stream(None, earlier, room_data(), ffmpeg=fake_ffmpeg)
+    assert earlier.read_bytes() == b"an earlier recording"
+    with pytest.raises(ValueError, match="overwrite must be True or False"):
+        tls.record_stream(None, earlier, room_data(), ffmpeg=fake_ffmpeg, overwrite="yes")  # type: ignore[arg-type]
+
+
+def test_a_capture_file_left_by_a_crashed_recording_counts_as_existing(
+    tmp_path: Path, no_popen: None, fake_ffmpeg: str
+) -> None:
+    crashed = tmp_path / "out[1].mp4.part0.mp4"  # glob characters in the name are taken literally
+    crashed.write_bytes(b"media of a recording whose process died")
+    with pytest.raises(tls.RecordingError, match=r"part0\.mp4 exists \(the capture file of an earlier recording\)"):
+        tls.record_stream(None, tmp_path / "out[1].mp4", room_data(), ffmpeg=fake_ffmpeg)
+    assert crashed.exists()
+
+
+# -- reconnect settings -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [({"attempts": 0}, "attempts must be at least 1"), ({"attempts": True}, "attempts must be a whole number"),
+     ({"initial_delay": float("nan")}, "initial_delay must be a finite"),
+     ({"max_delay": 0}, "max_delay must be above 0"), ({"max_delay": float("inf")}, "max_delay must be a finite"),
+     ({"jitter": -1}, "jitter must not be negative")],
+)  # fmt: skip
+def test_reconnect_settings_check_their_numbers(kwargs: dict[str, Any], match: str) -> None:
+    with pytest.raises(ValueError, match=match):
+        tls.recording.ReconnectSettings(**kwargs)
+
+
+def test_reconnect_waits_double_up_to_the_cap_and_stop_cuts_them_short() -> None:
+    import threading
+
+    import tenacity
+
+    from tiktoklive_sync._backoff import Stopped
+    from tiktoklive_sync.recording._reconnect import NothingRecorded
+
+    settings = tls.recording.ReconnectSettings(attempts=5, initial_delay=1, max_delay=3, jitter=0)
+    slept: list[float] = []
+    retrying = settings.retrying(threading.Event()).copy(sleep=slept.append)
+    with pytest.raises(tenacity.RetryError):
+        for attempt in retrying:
+            with attempt:
+                raise NothingRecorded()
+    assert slept == [1, 2, 3, 3]  # four waits between five tries
+    stopping = threading.Event()
+    stopping.set()
+    with pytest.raises(Stopped):
+        for attempt in settings.retrying(stopping):
+            with attempt:
+                raise NothingRecorded()
+    assert tls.recording.ReconnectSettings.from_legacy(0, 0.5) == tls.recording.ReconnectSettings(1, 0.5)
+
+
+def test_mp4_is_captured_as_fragmented_mp4_and_flv_as_it_is() -> None:
+    mp4 = ff.capture_argv("ffmpeg", URL, Path("o.mp4.part0.mp4"), muxer="mp4")
+    assert mp4[mp4.index("-movflags") + 1] == "+frag_keyframe+empty_moov+default_base_moof"
+    assert mp4[mp4.index("-frag_duration") + 1] == "1000000" and "-flush_packets" in mp4
+    assert "-movflags" not in ff.capture_argv("ffmpeg", URL, Path("o.flv"), muxer="flv")

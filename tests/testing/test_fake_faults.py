@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 import math
 import threading
+import time
 
 import pytest
 import requests
 
 from tiktoklive_sync.proto.envelope_pb2 import ProtoMessageFetchResult
 from tiktoklive_sync.testing import FakeTikTok, pages
-from tiktoklive_sync.testing.faults import FaultBook, malform, parse_route
+from tiktoklive_sync.testing._faults import FaultBook, malform, parse_route
 
 
 @pytest.fixture
@@ -153,3 +154,39 @@ def test_hang_is_released_when_the_fake_stops(http: requests.Session) -> None:
     assert not caller.is_alive()
     assert outcome and isinstance(outcome[0], requests.ConnectionError)  # dropped unanswered
     assert not fake.running
+
+
+# -- hostile answers ----------------------------------------------------------------------------
+
+
+def test_redirect_to_another_host(fake_tiktok: FakeTikTok, http: requests.Session) -> None:
+    elsewhere = "http://elsewhere.invalid/steal"
+    fake_tiktok.fail_next("POST /sign/webcast/sign_url", redirect_to=elsewhere, redirect_status=307)
+    r = http.post(fake_tiktok.url("/sign/webcast/sign_url"), json={"url": "x"}, allow_redirects=False, timeout=5)
+    assert (r.status_code, r.headers["Location"]) == (307, "http://elsewhere.invalid/steal")
+
+
+def test_a_body_of_exactly_n_bytes_and_a_gzip_bomb(fake_tiktok: FakeTikTok, http: requests.Session) -> None:
+    fake_tiktok.add_room("someone")
+    fake_tiktok.fail_next("GET /webcast/room/info/", size=300_000)
+    r = http.get(fake_tiktok.url("/webcast/room/info/?room_id=1"), timeout=5)
+    assert r.status_code == 200 and len(r.content) == 300_000 and json.loads(r.content)["pad"]
+    fake_tiktok.fail_next("GET /webcast/room/info/", gzip_bomb=20 * 1024 * 1024)
+    r = http.get(fake_tiktok.url("/webcast/room/info/?room_id=1"), timeout=5, stream=True)
+    wire = int(r.headers["Content-Length"])
+    assert r.headers["Content-Encoding"] == "gzip" and wire < 100_000
+    assert len(r.raw.read(decode_content=True)) == 20 * 1024 * 1024  # inflates 200x and more
+    with pytest.raises(ValueError):
+        fake_tiktok.fail_next("GET /x", size=-1)
+
+
+def test_trickle_sends_the_real_answer_one_byte_at_a_time(fake_tiktok: FakeTikTok, http: requests.Session) -> None:
+    fake_tiktok.fail_next("GET /webcast/room/info/", trickle=0.005)
+    started = time.monotonic()
+    r = http.get(fake_tiktok.url("/webcast/room/info/?room_id=1"), timeout=5)
+    assert r.json()["status_code"] == pages.ROOM_NOT_FOUND_STATUS_CODE  # the real answer, whole
+    assert time.monotonic() - started > 0.005 * len(r.content) / 2  # but slowly (a lower bound only)
+    with pytest.raises(ValueError):
+        fake_tiktok.fail_next("GET /x", trickle=math.inf)
+    with pytest.raises(ValueError, match="unknown fail_next option"):
+        fake_tiktok.fail_next("GET /x", bomb=1)

@@ -12,7 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from tiktoklive_sync.testing.flv_stream import SAMPLE_PATH, FlvSample, FlvStream, FlvTag, parse_flv
+from tiktoklive_sync.testing._flv_stream import SAMPLE_PATH, FlvSample, FlvStream, FlvTag, parse_flv
 
 FAST = 40.0  # pacing factor: one 5 s loop every ~0.13 s
 

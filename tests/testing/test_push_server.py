@@ -7,6 +7,7 @@ import pytest
 from tiktoklive_sync import BrowserProfile, CommentEvent, LiveClient, LiveEndEvent, testing
 from tiktoklive_sync.live._connection import PushConnection, WebSocketTarget
 from tiktoklive_sync.live._decode import decode_message, unpack_fetch_result
+from tiktoklive_sync.live._protocol import build_enter_room
 from tiktoklive_sync.live._urls import build_direct_url, build_sign_url
 from tiktoklive_sync.proto.envelope_pb2 import ProtoMessageFetchResult
 from tiktoklive_sync.testing import FakeTikTok, PushServer
@@ -28,7 +29,7 @@ def open_direct(server: PushServer, *, cursor: str | None = None) -> PushConnect
         WebSocketTarget(url=url, cookie="ttwid=x", user_agent=PROFILE.user_agent, mode="direct"), room_id=ROOM
     )
     conn.open()
-    conn.send_enter_room()
+    conn.send(build_enter_room(ROOM))
     return conn
 
 
@@ -98,7 +99,7 @@ def test_nothing_is_sent_before_enter_room(server):
     conn.open()
     try:
         assert all(conn.recv(timeout=0.02) is None for _ in range(5))
-        conn.send_enter_room()
+        conn.send(build_enter_room(ROOM))
         assert len(read_batches(conn, 1)) == 1
     finally:
         conn.close()

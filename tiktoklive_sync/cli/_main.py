@@ -1,9 +1,11 @@
 """The ``tiktoklive-sync`` command (also ``python -m tiktoklive_sync``).
 
-Subcommands: ``is-live``, ``room-id``, ``room-info``, ``gifts``, ``watch``, ``record``, ``demo``.
-Errors print one line saying what went wrong and what to do and exit 1 (2 for usage errors); a
-traceback only with ``-v``. The session id is read from ``$TIKTOKLIVE_SESSION_ID`` only (with
-``$TIKTOKLIVE_TT_TARGET_IDC``), never from an argument, so it cannot land in shell history.
+Subcommands: ``is-live``, ``room-id``, ``room-info``, ``gifts``, ``watch``, ``record``, ``users``,
+``demo``. Errors print one line saying what went wrong and what to do and exit 1 (2 for usage errors,
+found before any request); retries and tracebacks only with ``-v``. SIGTERM does what Ctrl-C does.
+The session id is read from ``$TIKTOKLIVE_SESSION_ID`` only (with ``$TIKTOKLIVE_TT_TARGET_IDC``),
+never from an argument, so it cannot land in shell history; the sign API key is read from
+``$TIKTOKLIVE_SIGN_API_KEY`` first.
 """
 
 from __future__ import annotations
@@ -13,92 +15,88 @@ import contextlib
 import json
 import logging
 import os
-import signal
 import sys
-import threading
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import Any, TextIO
 
 import requests
 
-from ..__version__ import __version__
 from .._session import Session
-from ..errors import TikTokLiveError
-from ..models import GiftList, RoomInfo, VideoQuality
+from ..errors import InvalidFetchIsLiveRequest, InvalidFetchRoomInfoPayload, TikTokLiveError
+from ..models import GiftList, RoomInfo
+from ._args import UsageError
+from ._errors import describe
+from ._parser import FAKE_CREATORS, build_parser
+from ._signals import exit_code_for_interrupt, stop_on_signals
+from ._text import safe_json, safe_text
 
 __all__ = ["main", "build_parser"]
 
 log = logging.getLogger("tiktoklive_sync")
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
-
-
-def build_parser() -> argparse.ArgumentParser:
-    """Return the argument parser of the ``tiktoklive-sync`` command."""
-    parser = argparse.ArgumentParser(
-        prog="tiktoklive-sync",
-        description="TikTok LIVE from the shell: live checks, room info, gifts, live events, recording.",
-        epilog="Login: set $TIKTOKLIVE_SESSION_ID and $TIKTOKLIVE_TT_TARGET_IDC (never pass them as arguments).",
-    )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    parser.add_argument("-v", "--verbose", action="count", default=0, help="log to stderr (-vv: debug)")
-    parser.add_argument("--sign-api-key", default=os.environ.get("TIKTOKLIVE_SIGN_API_KEY"),
-                        help="sign server API key (default: $TIKTOKLIVE_SIGN_API_KEY)")
-    parser.add_argument("--proxy", help="proxy URL for every request, e.g. http://user:pw@host:3128")
-    parser.add_argument("--timeout", type=float, default=15.0, help="seconds to wait for an answer (default 15)")
-    parser.add_argument("--fake", action="store_true",
-                        help="run against an embedded FakeTikTok with scripted rooms (no network)")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-
-    p = sub.add_parser("is-live", help="is each user live? (exit 0 if all are)")
-    p.add_argument("users", nargs="+", metavar="USER")
-    p = sub.add_parser("room-id", help="print a user's room id")
-    p.add_argument("user", metavar="USER")
-    p = sub.add_parser("room-info", help="print a user's room info")
-    p.add_argument("user", metavar="USER")
-    p.add_argument("--json", action="store_true", help="print TikTok's whole room info as JSON")
-    p = sub.add_parser("gifts", help="list the gifts TikTok offers")
-    p.add_argument("--json", action="store_true", help="print JSON lines")
-    p = sub.add_parser("watch", help="print a live room's events until Ctrl-C or the live ends")
-    p.add_argument("user", metavar="USER")
-    p.add_argument("--json", action="store_true", help="JSON lines (the default when stdout is not a terminal)")
-    p.add_argument("--events", help="comma-separated kinds to show, e.g. comment,gift,like,join,follow")
-    p.add_argument("--for", dest="duration", type=float, metavar="SECONDS", help="stop after this long")
-    p = sub.add_parser("record", help="record a live stream to a file until Ctrl-C or --for")
-    p.add_argument("user", metavar="USER")
-    p.add_argument("output", metavar="OUT", help="output file (.mp4, .flv, .mkv, .ts)")
-    p.add_argument("--for", dest="duration", type=float, metavar="SECONDS", help="record this long")
-    p.add_argument("--quality", default="HD", type=str.upper,
-                   choices=[q.name for q in VideoQuality], help="stream quality (default HD)")
-    p = sub.add_parser("demo", help="watch and record a scripted room on an embedded FakeTikTok")
-    p.add_argument("--seconds", type=float, default=5.0, help="how long to watch and record (default 5)")
-    return parser
+SIGN_KEY_ENV, OLD_SIGN_KEY_ENV = "TIKTOKLIVE_SIGN_API_KEY", "SIGN_API_KEY"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code (0 ok, 1 error, 2 usage)."""
+    """Run the command line; returns the exit code.
+
+    Returns:
+        0 ok (also when Ctrl-C or SIGTERM stopped ``watch`` / ``record`` and they finished cleanly),
+        1 a failure (one line on stderr), 2 a usage error, 130 / 143 another command cut short by
+        SIGINT / SIGTERM.
+    """
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse: --help/--version exit 0, usage errors exit 2
         return int(exc.code or 0)
-    _configure_logging(args.verbose)
-    _make_ctrl_c_interrupt()
+    with _logging_to_stderr(args.verbose), stop_on_signals():
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
+        args.sign_api_key = _sign_api_key(args.sign_api_key)
         return _dispatch(args)
     except KeyboardInterrupt:
         _err("interrupted")
-        return 130
+        return exit_code_for_interrupt()
     except ModuleNotFoundError as exc:
-        if exc.name != "websockets":
+        if exc.name not in ("websockets", "flask", "werkzeug"):
             raise
         _err("the demo and --fake need FakeTikTok's extra packages: pip install 'tiktoklive-sync[demo]'")
         return EXIT_ERROR
-    except (TikTokLiveError, ValueError, requests.RequestException) as exc:
+    except UsageError as exc:
+        _err(f"{safe_text(exc)} (see tiktoklive-sync {args.command} --help)")
+        return EXIT_USAGE
+    except (TikTokLiveError, ValueError, requests.RequestException, OSError) as exc:
         if args.verbose:
             log.exception("command failed")
-        _err(_one_line(exc))
-        return EXIT_ERROR
+        _err(describe(exc, proxy=args.proxy, timeout=args.timeout, verbose=bool(args.verbose)))
+        return EXIT_USAGE if _is_argument_error(exc) else EXIT_ERROR
+
+
+def _is_argument_error(exc: BaseException) -> bool:
+    """A ValueError from the library about an argument the user gave (not a bad answer from TikTok)."""
+    if isinstance(exc, (json.JSONDecodeError, requests.RequestException)):
+        return False
+    return isinstance(exc, ValueError) and (not isinstance(exc, TikTokLiveError) or
+                                            isinstance(exc, (InvalidFetchRoomInfoPayload, InvalidFetchIsLiveRequest)))
+
+
+def _sign_api_key(flag: str | None) -> str | None:
+    """The sign API key: ``$TIKTOKLIVE_SIGN_API_KEY`` first, then ``--sign-api-key`` (with a warning), then
+    the old ``$SIGN_API_KEY``."""
+    env = os.environ.get(SIGN_KEY_ENV)
+    if flag is not None:
+        if env:
+            _err(f"warning: --sign-api-key is ignored: ${SIGN_KEY_ENV} is set and is used instead")
+        else:
+            _err(f"warning: a key given with --sign-api-key is visible to other users of this machine (ps); "
+                 f"set ${SIGN_KEY_ENV} instead")
+    return env or flag or os.environ.get(OLD_SIGN_KEY_ENV) or None
 
 
 def _dispatch(args: argparse.Namespace) -> int:
@@ -106,6 +104,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from ._live import run_demo
 
         return run_demo(args, out=sys.stdout)
+    if args.command == "users":
+        return _users(args, sys.stdout)
+    if args.command in ("watch", "record"):
+        _check_live_args(args)
     with _session(args) as session:
         if args.command == "is-live":
             return _is_live(session, args.users, sys.stdout)
@@ -124,11 +126,57 @@ def _dispatch(args: argparse.Namespace) -> int:
 
             _print_gifts(fetch_gift_list(session), as_json=args.json, out=sys.stdout)
             return EXIT_OK
+        if args.many:
+            from ._many import run_many
+
+            return run_many(session, args, args.users, record=args.command == "record", out=sys.stdout)
         from ._live import run_record, run_watch
 
         if args.command == "watch":
             return run_watch(session, args, out=sys.stdout)
         return run_record(session, args, out=sys.stdout)
+
+
+def _check_live_args(args: argparse.Namespace) -> None:
+    """Sort out ``watch`` / ``record``'s creators and files before any request (sets ``args.many``).
+
+    Raises:
+        UsageError: a bad handle or file, ``record`` without OUT or ``--dir``, ``--wait`` without ``--dir``.
+    """
+    from ._args import handle, output_file
+
+    if args.command == "watch":
+        args.many = len(args.users) > 1 or args.wait or bool(args.jsonl or args.db)
+        args.user = args.users[0]
+        return
+    if args.dir:
+        try:
+            args.users = [handle(t) for t in args.targets]
+        except argparse.ArgumentTypeError as exc:
+            raise UsageError(str(exc)) from None
+        if Path(args.dir).exists() and not Path(args.dir).is_dir():
+            raise UsageError(f"--dir {args.dir!r} is a file, not a directory")
+        args.many = True
+        return
+    if args.wait:
+        raise UsageError("--wait records every live into a directory: add --dir DIR")
+    if len(args.targets) != 2:
+        raise UsageError("record takes USER OUT for one creator, or USER... --dir DIR for several")
+    try:
+        args.user = handle(args.targets[0])
+    except argparse.ArgumentTypeError as exc:
+        raise UsageError(str(exc)) from None
+    args.output = output_file(args.targets[1], overwrite=args.overwrite)
+    args.users, args.many = [args.user], False
+
+
+def _users(args: argparse.Namespace, out: TextIO) -> int:
+    """List the embedded fake's creators (``--fake users``)."""
+    if not args.fake:
+        raise UsageError("users lists the creators of the embedded FakeTikTok: run tiktoklive-sync --fake users")
+    for name, what in FAKE_CREATORS:
+        print(f"{name}\t{what}", file=out)
+    return EXIT_OK
 
 
 @contextlib.contextmanager
@@ -143,6 +191,10 @@ def _session(args: argparse.Namespace) -> Iterator[Session]:
         kwargs: dict[str, Any] = {"sign_api_key": args.sign_api_key, "timeout": (min(5.0, args.timeout), args.timeout)}
         if args.proxy:
             kwargs["proxies"] = {"http": args.proxy, "https": args.proxy}
+        if getattr(args, "many", False):  # polling many creators: one budget, so TikTok's WAF stays calm
+            from ..pool import DEFAULT_POOL_RATE
+
+            kwargs["max_requests_per_second"] = DEFAULT_POOL_RATE
         session = fake.session(**kwargs) if fake is not None else Session(**kwargs)
         session_id = os.environ.get("TIKTOKLIVE_SESSION_ID")
         if session_id:
@@ -179,7 +231,7 @@ def _is_live(session: Session, users: Sequence[str], out: TextIO) -> int:
 
 def _print_room(info: RoomInfo, *, as_json: bool, out: TextIO) -> None:
     if as_json:
-        print(json.dumps(dict(info.raw), ensure_ascii=False, indent=2), file=out)
+        print(safe_json(dict(info.raw), indent=2), file=out)
         return
     rows = [
         ("room id", info.id_str),
@@ -191,37 +243,46 @@ def _print_room(info: RoomInfo, *, as_json: bool, out: TextIO) -> None:
         ("qualities", ", ".join(q.name for q in info.stream_urls.qualities) or "-"),
     ]
     for name, value in rows:
-        print(f"{name:<10} {value}", file=out)
+        print(f"{name:<10} {' '.join(safe_text(value).split())}", file=out)
 
 
 def _print_gifts(gifts: GiftList, *, as_json: bool, out: TextIO) -> None:
     for gift in gifts:
         if as_json:
-            print(json.dumps({"id": gift.id, "name": gift.name, "diamond_count": gift.diamond_count,
-                              "type": gift.type, "image": gift.image.url}, ensure_ascii=False), file=out)
+            print(safe_json({"id": gift.id, "name": gift.name, "diamond_count": gift.diamond_count,
+                             "type": gift.type, "image": gift.image.url}), file=out)
         else:
-            print(f"{gift.id:>8}  {gift.diamond_count:>6} coins  {gift.name}", file=out)
+            print(f"{gift.id:>8}  {gift.diamond_count:>6} coins  {' '.join(safe_text(gift.name).split())}", file=out)
 
 
-def _make_ctrl_c_interrupt() -> None:
-    """Make SIGINT raise KeyboardInterrupt even if the parent started us with SIGINT ignored.
+class _QuietFilter(logging.Filter):
+    """Without ``-v``: only the recorder's warnings about what it records (a quality fallback) pass.
 
-    A shell starts background jobs (``cmd &``) with SIGINT ignored, and Python then keeps it
-    ignored; ``watch`` and ``record`` promise to stop cleanly on Ctrl-C / ``kill -INT``.
+    Retry and reconnect chatter stays out; the command's own one-line error says what failed.
     """
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.WARNING and record.module == "_recording"
 
 
-def _configure_logging(verbosity: int) -> None:
+@contextlib.contextmanager
+def _logging_to_stderr(verbosity: int) -> Iterator[None]:
+    """Send the library's log to stderr while the command runs (filtered without ``-v``)."""
+    logger = logging.getLogger("tiktoklive_sync")
+    handler = logging.StreamHandler(sys.stderr)
+    level = logger.level
     if verbosity:
-        logging.basicConfig(level=logging.DEBUG if verbosity > 1 else logging.INFO,
-                            format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
-
-
-def _one_line(exc: BaseException) -> str:
-    text = " ".join(str(exc).split()) or type(exc).__name__
-    return f"{type(exc).__name__}: {text}"
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        logger.setLevel(logging.DEBUG if verbosity > 1 else logging.INFO)
+    else:
+        handler.setFormatter(logging.Formatter("tiktoklive-sync: warning: %(message)s"))
+        handler.addFilter(_QuietFilter())
+    logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
 
 
 def _err(message: str) -> None:

@@ -1,104 +1,62 @@
-"""One WebSocket connection to TikTok's push server, over websocket-client (PROTOCOL.md 4).
+"""One WebSocket connection to TikTok's push server (PROTOCOL.md 4.1): the handshake and the frames.
 
-This module knows the wire of one connection: which headers the handshake carries, what a refused
-handshake looks like, and the three frames a client sends (enter-room, heartbeat, ack; 4.4). The
-URLs of the two ways in are built by :mod:`.urls`. It knows nothing about events, reconnecting or threads: that is
-:mod:`tiktoklive_sync.live.client`'s job.
+websocket-client does the handshake, through its public API: ``WebSocket.connect`` opens the TCP
+connection (through the proxy requests would use), TLS, and the HTTP upgrade. After that this module
+reads and writes WebSocket frames on the connected socket, ``WebSocket.sock``, itself:
 
-Example::
+- **Reading** (:class:`FrameReader`): the socket is read in large pieces into one buffer and every
+  frame in it is parsed at once (one ``recv`` per burst, not three calls per frame, and no time-out
+  change per frame). A frame's header is read before its body, so the size it claims is checked
+  first: a data frame over ``MAX_FRAME_BYTES`` is consumed and thrown away as it arrives (never held),
+  a control frame over 125 bytes or a masked / extension frame is a protocol error.
+- **Writing**: ``WebSocket.send_frame`` with a per-connection mask key given through the public
+  ``get_mask_key`` hook (one ``os.urandom`` per connection, not per frame).
 
-    target = WebSocketTarget(url=build_direct_url(base, room_id, profile), cookie="ttwid=...",
-                             user_agent=profile.user_agent, origin="https://www.tiktok.com")
-    conn = PushConnection(target, room_id=room_id)
-    conn.open()                      # raises WebcastBlocked200Error if TikTok refuses
-    conn.send_enter_room(); conn.send_heartbeat()
-    frame = conn.recv(timeout=0.5)   # a WebcastPushFrame, or None if nothing arrived in time
+Why reading the socket directly is safe: websocket-client itself reads every frame straight from
+``WebSocket.sock`` once ``connect`` returns (it keeps no buffer of bytes past the handshake: the
+response head is read line by line), so no byte of the stream is anywhere but in the socket; and
+this module never calls websocket-client's ``recv*`` methods, so only one reader ever consumes it.
+No private ``websocket._*`` module or attribute is used, so a new websocket-client version can only
+change what its public API documents.
+
+Every failure is a :class:`~tiktoklive_sync.errors.PushConnectionError` (a requests.ConnectionError)
+or, when TikTok refuses the handshake, a :class:`~tiktoklive_sync.errors.WebSocketRefusedError`.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import socket
 import struct
-import threading
+import time
 from dataclasses import dataclass, field
 from typing import Literal
 from urllib.parse import unquote, urlsplit
 
 import websocket
 
-from ..errors import WebcastBlocked200Error
-from ..proto.envelope_pb2 import (
-    HeartBeatMessage,
-    ProtoMessageFetchResult,
-    WebcastImEnterRoomMessage,
-    WebcastPushFrame,
-)
+from ..errors import FrameDecodeError, PushConnectionError, WebSocketRefusedError
+from ..proto.envelope_pb2 import ProtoMessageFetchResult, WebcastPushFrame
+from ._protocol import parse_frame
 from ._urls import ping_interval_from
-from ._wsreader import BoundedWebSocket
 
-__all__ = [
-    "SUBPROTOCOL",
-    "ConnectMode",
-    "PushConnection",
-    "PushConnectionClosed",
-    "WebSocketHandshakeRefused",
-    "WebSocketTarget",
-]
+__all__ = ["SUBPROTOCOL", "MAX_FRAME_BYTES", "ConnectMode", "FrameReader", "PushConnection", "WebSocketTarget",
+           "proxy_options"]
 
 log = logging.getLogger("tiktoklive_sync")
 
 ConnectMode = Literal["direct", "sign"]
 
-#: the WebSocket subprotocol TikTok's push server speaks
+#: the WebSocket subprotocol of the signed path (PROTOCOL.md 4.1 step 5); the direct path sends none (4.6)
 SUBPROTOCOL = "echo-protocol"
-#: the Handshake-Msg TikTok sends when it refuses an anonymous (direct) client
-DEVICE_BLOCKED = "DEVICE_BLOCKED"
-#: the largest frame accepted from the push server (a gzipped batch is far smaller); a bigger one is
+#: the largest message accepted from the push server (a gzipped batch is far smaller); a bigger one is
 #: read and thrown away piece by piece, never held in memory
 MAX_FRAME_BYTES = 8 * 1024 * 1024
-_NORMAL_CLOSE_CODES = frozenset({1000, 1001})
-
-
-class WebSocketHandshakeRefused(WebcastBlocked200Error):
-    """TikTok refused the WebSocket handshake (status 200, or a ``Handshake-Msg`` refusal).
-
-    Attributes:
-        handshake_msg: TikTok's ``Handshake-Msg`` header (e.g. ``DEVICE_BLOCKED``), or "".
-        mode: which way in was refused, ``"direct"`` or ``"sign"``.
-    """
-
-    def __init__(self, message: str = "", *, handshake_msg: str = "", mode: str = "", **kw: object) -> None:
-        self.handshake_msg = handshake_msg
-        self.mode = mode
-        super().__init__(message, **kw)  # type: ignore[arg-type]
-
-    @property
-    def device_blocked(self) -> bool:
-        """True if TikTok blocked the anonymous device (a fresh ``ttwid`` or the sign server may help)."""
-        return DEVICE_BLOCKED in self.handshake_msg.upper()
-
-
-class PushConnectionClosed(ConnectionError):
-    """The push server closed the WebSocket, or the connection was lost.
-
-    Attributes:
-        code: the WebSocket close code, or None if there was none.
-        reason: the close reason or what went wrong.
-        clean: True if the server sent a close frame (False: the connection was lost).
-    """
-
-    def __init__(self, code: int | None, reason: str, *, clean: bool = False) -> None:
-        self.code = code
-        self.reason = reason
-        self.clean = clean
-        shown = code if code is not None else ("no code" if clean else "connection lost")
-        super().__init__(f"WebSocket closed ({shown}): {reason}")
-
-    @property
-    def normal(self) -> bool:
-        """True for a clean close with code 1000, 1001 or none (PROTOCOL.md 4.1 step 9)."""
-        return self.clean and (self.code is None or self.code in _NORMAL_CLOSE_CODES)
+_READ_SIZE = 256 * 1024
+#: control frames (pings, pongs) in a row, with no push frame between, that end the connection as abusive
+MAX_CONTROL_RUN = 1_000
+OP_CONT, OP_TEXT, OP_BINARY, OP_CLOSE, OP_PING, OP_PONG = 0x0, 0x1, 0x2, 0x8, 0x9, 0xA
 
 
 @dataclass(frozen=True)
@@ -108,14 +66,13 @@ class WebSocketTarget:
     Attributes:
         url: the full ``wss://`` URL (never reused: signed URLs expire within ~30 s).
         cookie: the ``Cookie`` header value (not shown in ``repr``).
-        user_agent: the User-Agent, the same one the sign server / home page saw.
+        user_agent: the User-Agent, the same one the sign server / TikTok's pages saw.
         origin: the ``Origin`` header, or None to send none.
         mode: ``"direct"`` or ``"sign"``.
         first_batch: the sign server's first webcast response (sign mode), processed before frames.
-        ca_bundle: a CA bundle path to verify the push server's certificate with (the Session's
-            ``verify`` when it names one), or None for the system's trust store.
-        proxy: the proxy URL to tunnel through (``http://user:pw@host:port``, ``socks5h://...``;
-            chosen from the Session's proxies like requests would), or None to connect directly.
+        ca_bundle: a CA bundle path to verify the push server's certificate with, or None.
+        proxy: the proxy URL to tunnel through (chosen like requests would), or None.
+        subprotocols: the ``Sec-WebSocket-Protocol`` values asked for (none on the direct path).
     """
 
     url: str = field(repr=False)
@@ -126,6 +83,7 @@ class WebSocketTarget:
     first_batch: ProtoMessageFetchResult | None = field(default=None, repr=False)
     ca_bundle: str | None = None
     proxy: str | None = field(default=None, repr=False)
+    subprotocols: tuple[str, ...] = (SUBPROTOCOL,)
 
     @property
     def host(self) -> str:
@@ -136,9 +94,6 @@ class WebSocketTarget:
 
 def proxy_options(proxy: str | None) -> dict[str, object]:
     """Translate a requests-style proxy URL into websocket-client's connect options.
-
-    The proxy decision is made once, the way requests makes it (Session proxies, environment, no_proxy);
-    websocket-client is told exactly that, so it never consults the environment on its own.
 
     Raises:
         ValueError: a proxy URL without a host or with an unsupported scheme.
@@ -162,25 +117,134 @@ def proxy_options(proxy: str | None) -> dict[str, object]:
     return options
 
 
-# -- the connection ------------------------------------------------------------------------------
+class FrameReader:
+    """Reads WebSocket messages from a connected socket, bounded (see the module docstring).
 
+    Args:
+        sock: the connected (possibly TLS) socket.
+        max_message: the largest message kept, in bytes.
 
-def _frame(payload_type: str, payload: bytes, *, log_id: int = 0) -> bytes:
-    return WebcastPushFrame(
-        payload_type=payload_type, payload_encoding="pb", payload=payload, log_id=log_id
-    ).SerializeToString()
+    Attributes:
+        dropped: sizes of the messages thrown away, oldest first (the caller pops them).
+    """
+
+    def __init__(self, sock: socket.socket, max_message: int = MAX_FRAME_BYTES) -> None:
+        self.sock = sock
+        self.max_message = max_message
+        self.dropped: list[int] = []
+        self._buf = bytearray()
+        self._skip = 0  # bytes of an oversized frame still to throw away
+        self._parts: list[bytes] = []  # fragments of the message being assembled
+        self._size = 0  # bytes of that message so far (kept or not)
+        self._over = False  # that message passed max_message: its fragments are thrown away
+        self._opcode = 0
+        self._fin_pending = False  # whether the frame being thrown away ends its message
+
+    def read(self, deadline: float) -> tuple[int, bytes] | None:
+        """Return the next message or control frame as ``(opcode, payload)``, or None at ``deadline``.
+
+        Raises:
+            PushConnectionError: the connection was lost or broke the protocol.
+        """
+        while True:
+            message = self._parse()
+            if message is not None:
+                return message
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return None
+            if not self._fill(left):
+                return None
+
+    def _fill(self, timeout: float) -> bool:
+        sock = self.sock
+        try:
+            sock.settimeout(timeout)
+            data = sock.recv(_READ_SIZE)
+        except TimeoutError:
+            return False
+        except OSError as exc:
+            raise PushConnectionError(None, f"connection lost: {exc or type(exc).__name__}") from exc
+        if not data:
+            raise PushConnectionError(None, "connection lost: the server closed the TCP connection")
+        if self._skip:
+            used = min(self._skip, len(data))
+            self._skip -= used
+            data = data[used:]
+            if not self._skip:
+                self._frame_thrown_away()
+        self._buf += data
+        return True
+
+    def _parse(self) -> tuple[int, bytes] | None:
+        """Take complete frames off the buffer until a message is whole; None if more bytes are needed."""
+        buf = self._buf
+        while not self._skip and len(buf) >= 2:
+            b0, b1 = buf[0], buf[1]
+            opcode, length, start = b0 & 0x0F, b1 & 0x7F, 2
+            if b1 & 0x80 or b0 & 0x70:
+                raise PushConnectionError(None, "protocol error: the server sent a masked or extension frame")
+            if length == 126:
+                if len(buf) < 4:
+                    return None
+                length, start = int.from_bytes(buf[2:4], "big"), 4
+            elif length == 127:
+                if len(buf) < 10:
+                    return None
+                length, start = int.from_bytes(buf[2:10], "big"), 10
+            if opcode >= 0x8 and (length > 125 or not b0 & 0x80):
+                raise PushConnectionError(None, f"protocol error: a control frame claims {length} bytes")
+            if opcode < 0x8:
+                if opcode != OP_CONT:  # a new message begins
+                    self._opcode, self._parts, self._size, self._over = opcode, [], 0, False
+                if self._over or self._size + length > self.max_message:
+                    self._over = True  # the header says too much: throw the body away as it comes
+                    self._size += length
+                    have = len(buf) - start
+                    if have >= length:
+                        del buf[:start + length]
+                        self._frame_thrown_away(fin=bool(b0 & 0x80))
+                        continue
+                    self._skip = length - have
+                    self._fin_pending = bool(b0 & 0x80)
+                    buf.clear()
+                    return None
+            end = start + length
+            if len(buf) < end:
+                return None
+            payload = bytes(buf[start:end])
+            del buf[:end]
+            if opcode >= 0x8:
+                return opcode, payload
+            self._size += length
+            if not b0 & 0x80:
+                self._parts.append(payload)
+                continue
+            if self._parts:
+                self._parts.append(payload)
+                payload, self._parts = b"".join(self._parts), []
+            self._size = 0
+            return self._opcode, payload
+        return None
+
+    def _frame_thrown_away(self, fin: bool | None = None) -> None:
+        if fin is None:
+            fin = self._fin_pending
+        if fin:
+            self.dropped.append(self._size)
+            self._over, self._size, self._parts = False, 0, []
 
 
 class PushConnection:
-    """One WebSocket to the push server. ``send_*`` may be called from another thread than ``recv``.
+    """One WebSocket to the push server. All calls come from the thread that runs the room.
 
     Args:
         target: where and how to connect.
-        room_id: the room (goes into enter-room and heartbeat frames).
+        room_id: the room.
         connect_timeout: seconds for the TCP/TLS connect and the handshake.
 
-    Client-side WebSocket pings are never sent: TikTok does not answer them (app-level heartbeats,
-    :meth:`send_heartbeat`, keep the socket alive instead).
+    Client-side WebSocket pings are never sent (TikTok does not answer them); a server's ping is
+    answered at most once a second, so a ping storm costs little and never counts as traffic.
     """
 
     def __init__(self, target: WebSocketTarget, *, room_id: int, connect_timeout: float = 10.0) -> None:
@@ -190,11 +254,11 @@ class PushConnection:
         #: the heartbeat period the server asked for in the handshake, if it did
         self.ping_interval: float | None = None
         sslopt = {"ca_certs": target.ca_bundle} if target.ca_bundle else None
-        self._ws = BoundedWebSocket(
-            MAX_FRAME_BYTES, enable_multithread=True, skip_utf8_validation=True, sslopt=sslopt
-        )
-        self._hb_seq = 0
-        self._send_lock = threading.Lock()
+        mask = os.urandom(4)
+        self._ws = websocket.WebSocket(skip_utf8_validation=True, sslopt=sslopt, get_mask_key=lambda _n: mask)
+        self._reader: FrameReader | None = None
+        self._aborted = False
+        self._last_pong = 0.0
 
     def __repr__(self) -> str:
         return f"<PushConnection {self.target.mode} {self.target.host} room={self.room_id}>"
@@ -202,39 +266,43 @@ class PushConnection:
     @property
     def connected(self) -> bool:
         """True while the socket is open."""
-        return bool(self._ws.connected)
+        return bool(self._ws.connected) and not self._aborted
 
     def open(self) -> None:
-        """Connect and complete the WebSocket handshake.
+        """Connect and complete the WebSocket handshake (an :meth:`abort` from another thread ends it).
 
         Raises:
-            WebSocketHandshakeRefused: TikTok answered 200 instead of 101, or refused the handshake
-                with a ``Handshake-Msg`` (e.g. ``DEVICE_BLOCKED``); a WebcastBlocked200Error.
-            PushConnectionClosed: any other failure to connect (transient: worth a retry).
+            WebSocketRefusedError: TikTok answered 200 instead of 101, or refused the handshake with
+                a ``Handshake-Msg`` (e.g. ``DEVICE_BLOCKED``).
+            PushConnectionError: any other failure to connect (transient: worth a retry).
         """
-        headers = [f"User-Agent: {self.target.user_agent}"]
-        if self.target.cookie:
-            headers.append(f"Cookie: {self.target.cookie}")
-        options: dict[str, object] = {
-            "header": headers,
-            "subprotocols": [SUBPROTOCOL],
-            "timeout": self.connect_timeout,
-        }
-        options.update(proxy_options(self.target.proxy))
-        if self.target.origin:
-            options["origin"] = self.target.origin
+        target = self.target
+        headers = [f"User-Agent: {target.user_agent}"]
+        if target.cookie:
+            headers.append(f"Cookie: {target.cookie}")
+        options: dict[str, object] = {"header": headers, "timeout": self.connect_timeout, "redirect_limit": 0}
+        if target.subprotocols:
+            options["subprotocols"] = list(target.subprotocols)
+        options.update(proxy_options(target.proxy))
+        if target.origin:
+            options["origin"] = target.origin
         else:
             options["suppress_origin"] = True
-        log.debug("opening %s push connection to %s", self.target.mode, self.target.host)
+        log.debug("opening %s push connection to %s", target.mode, target.host)
         try:
-            self._ws.connect(self.target.url, **options)
+            self._ws.connect(target.url, **options)
         except websocket.WebSocketBadStatusException as exc:
+            self._ws.shutdown()
             raise self._refusal(exc) from None
         except (OSError, websocket.WebSocketException) as exc:
             self._ws.shutdown()
-            raise PushConnectionClosed(None, f"could not connect to {self.target.host}: {exc}") from exc
+            raise PushConnectionError(None, f"could not connect to {target.host}: {exc or type(exc).__name__}") from exc
+        if self._aborted or self._ws.sock is None:
+            self._ws.shutdown()
+            raise PushConnectionError(None, "the connection was aborted during the handshake")
+        self._reader = FrameReader(self._ws.sock)
         self.ping_interval = ping_interval_from(self._ws.getheaders())
-        log.info("connected to the push server (%s, %s)", self.target.mode, self.target.host)
+        log.info("connected to the push server (%s, %s)", target.mode, target.host)
 
     def _refusal(self, exc: websocket.WebSocketBadStatusException) -> Exception:
         headers = {k.lower(): v for k, v in (exc.resp_headers or {}).items()}
@@ -242,102 +310,93 @@ class PushConnection:
         status = int(exc.status_code)
         if status == 200 or msg:
             detail = f" TikTok says: {msg!r}." if msg else ""
-            return WebSocketHandshakeRefused(
+            return WebSocketRefusedError(
                 f"TikTok answered the {self.target.mode} WebSocket handshake with HTTP {status} instead of "
                 f"101 and refused the connection.{detail}",
                 handshake_msg=msg, mode=self.target.mode, status=status,
             )
-        return PushConnectionClosed(None, f"the push server answered the handshake with HTTP {status}")
+        return PushConnectionError(None, f"the push server answered the handshake with HTTP {status}")
 
-    # -- outbound frames (PROTOCOL.md 4.4) ---------------------------------------------------
+    def send(self, data: bytes) -> None:
+        """Send one binary message (a push frame from :mod:`._protocol`).
 
-    def _send(self, data: bytes) -> None:
+        Raises:
+            PushConnectionError: the socket is gone.
+        """
         try:
-            with self._send_lock:
-                self._ws.send_bytes(data)
-        except (OSError, websocket.WebSocketException) as exc:
-            raise PushConnectionClosed(None, f"send failed: {exc}") from exc
-
-    def send_enter_room(self, cursor: str = "") -> None:
-        """Send the enter-room frame and reset the heartbeat counter.
-
-        Raises:
-            PushConnectionClosed: the socket is gone.
-        """
-        message = WebcastImEnterRoomMessage(
-            room_id=self.room_id, live_id=12, identity="audience", cursor=cursor, filter_welcome_msg="0"
-        )
-        self._hb_seq = 0
-        self._send(_frame("im_enter_room", message.SerializeToString()))
-
-    def send_heartbeat(self) -> int:
-        """Send one heartbeat frame.
-
-        Returns:
-            the heartbeat's sequence number (1 for the first after enter-room).
-        Raises:
-            PushConnectionClosed: the socket is gone.
-        """
-        self._hb_seq += 1
-        message = HeartBeatMessage(room_id=self.room_id, send_packet_seq_id=self._hb_seq)
-        self._send(_frame("hb", message.SerializeToString()))
-        return self._hb_seq
-
-    def send_ack(self, log_id: int, internal_ext: str) -> None:
-        """Acknowledge a batch: echo the frame's ``log_id``; the payload is the batch's ``internal_ext``.
-
-        Raises:
-            PushConnectionClosed: the socket is gone.
-        """
-        self._send(_frame("ack", (internal_ext or "-").encode("utf-8"), log_id=log_id))
-
-    # -- inbound ------------------------------------------------------------------------------
+            self._ws.send_frame(websocket.ABNF.create_frame(data, websocket.ABNF.OPCODE_BINARY))
+        except (OSError, websocket.WebSocketException, AttributeError) as exc:
+            raise PushConnectionError(None, f"send failed: {exc or type(exc).__name__}") from exc
 
     def recv(self, timeout: float) -> WebcastPushFrame | None:
-        """Wait up to ``timeout`` seconds for the next frame.
+        """Wait up to ``timeout`` seconds for the next push frame (see :meth:`recv_until`)."""
+        return self.recv_until(time.monotonic() + timeout)
+
+    def recv_until(self, deadline: float) -> WebcastPushFrame | None:
+        """Wait until ``deadline`` (``time.monotonic()``) for the next binary message that parses.
+
+        Pings, pongs, text, oversized messages and junk are skipped (and logged): only a push frame
+        comes out, so a caller's idea of "traffic" is never fooled by them. More than
+        ``MAX_CONTROL_RUN`` pings in a row (a ping storm) end the connection.
 
         Returns:
-            the parsed frame, or None if nothing (or nothing usable) arrived in time.
+            the parsed frame, or None if none arrived by ``deadline``.
         Raises:
-            PushConnectionClosed: the server closed the socket or the connection was lost.
+            PushConnectionError: the server closed the socket, or the connection was lost.
         """
-        try:
-            self._ws.settimeout(timeout)
-            opcode, data = self._ws.recv_data()
-        except websocket.WebSocketTimeoutException:
-            return None
-        except (OSError, websocket.WebSocketException) as exc:
-            raise PushConnectionClosed(None, f"connection lost: {exc or type(exc).__name__}") from exc
-        if opcode == websocket.ABNF.OPCODE_CLOSE:
-            code, reason = _close_details(data)
-            raise PushConnectionClosed(code, reason or "closed by the server", clean=True)
-        if self._ws.dropped:
-            log.warning("skipping a %d-byte frame (over the %d-byte limit)", max(self._ws.dropped), MAX_FRAME_BYTES)
-            self._ws.dropped.clear()
-            return None
-        if opcode != websocket.ABNF.OPCODE_BINARY:
-            log.debug("ignoring a non-binary WebSocket message (opcode %s)", opcode)
-            return None
-        frame = WebcastPushFrame()
-        try:
-            frame.ParseFromString(data)
-        except Exception as exc:  # protobuf raises DecodeError (and RuntimeWarning-ish errors on junk)
-            log.warning("skipping a frame that is not a push frame (%d bytes): %s", len(data), exc)
-            return None
-        return frame
+        reader = self._reader
+        if reader is None:
+            raise PushConnectionError(None, "not connected")
+        controls = 0
+        while True:
+            message = reader.read(deadline)
+            if reader.dropped:
+                log.warning("skipping a %d-byte frame (over the %d-byte limit)", max(reader.dropped), MAX_FRAME_BYTES)
+                reader.dropped.clear()
+            if message is None:
+                return None
+            opcode, data = message
+            if opcode == OP_BINARY:
+                try:
+                    return parse_frame(data)
+                except FrameDecodeError as exc:
+                    log.warning("skipping a frame that is not a push frame (%d bytes): %s", len(data), exc)
+            elif opcode == OP_CLOSE:
+                code, reason = _close_details(data)
+                raise PushConnectionError(code, reason or "closed by the server", clean=True)
+            elif opcode in (OP_PING, OP_PONG):
+                controls += 1
+                if controls > MAX_CONTROL_RUN:
+                    raise PushConnectionError(None, f"protocol abuse: over {MAX_CONTROL_RUN} pings in a row")
+                if opcode == OP_PING:
+                    self._pong(data)
+            else:
+                log.debug("ignoring a non-binary WebSocket message (opcode %s)", opcode)
+            if time.monotonic() >= deadline:  # a storm of pings or junk does not hold the caller
+                return None
+
+    def _pong(self, data: bytes) -> None:
+        now = time.monotonic()
+        if now - self._last_pong >= 1.0:
+            self._last_pong = now
+            try:
+                self._ws.send_frame(websocket.ABNF.create_frame(data, websocket.ABNF.OPCODE_PONG))
+            except (OSError, websocket.WebSocketException) as exc:
+                log.debug("could not answer a ping: %s", exc)
 
     def close(self) -> None:
-        """Close the socket (politely if possible). Safe to call twice or on a broken socket."""
-        try:
-            if self._ws.connected:
-                self._ws.close(timeout=1)
-        except (OSError, websocket.WebSocketException) as exc:
-            log.debug("error while closing the push connection: %s", exc)
-        finally:
-            self._ws.shutdown()
+        """Send a close frame if possible and shut the socket. Never waits on the server."""
+        if self._ws.connected and not self._aborted:
+            try:
+                self._ws.send_frame(websocket.ABNF.create_frame(struct.pack("!H", 1000), websocket.ABNF.OPCODE_CLOSE))
+            except (OSError, websocket.WebSocketException) as exc:
+                log.debug("could not send a close frame: %s", exc)
+        self.abort()
+        self._ws.shutdown()
 
     def abort(self) -> None:
-        """Shut the socket down at once (from any thread); a blocked :meth:`recv` returns."""
+        """Shut the socket down at once, from any thread: a pending handshake or read ends."""
+        self._aborted = True
         sock = self._ws.sock
         if sock is None:
             return

@@ -7,14 +7,9 @@ carries a (possibly gzipped) ``ProtoMessageFetchResult``, whose ``messages`` eac
 * :func:`decode_frame` - one frame's bytes to a list of events (the whole pipeline);
 * :func:`decode_message` - one ``(method, payload)`` pair to one event.
 
-and, for code that needs the layers in between (the live client acks frames and keeps the
-cursor):
-
-* :func:`parse_push_frame` - bytes to a ``WebcastPushFrame``;
-* :func:`unpack_fetch_result` - a ``"msg"`` frame to its ``ProtoMessageFetchResult``
-  (inflating gzip, bounded by ``max_inflated_size``);
-* :func:`events_from_result` - a fetch result to events, skipping (and logging) messages
-  that do not decode.
+and :func:`batch_events`, the one place a batch becomes events (lazily, with msg_id dedupe when
+given the ids already delivered): the live client and :func:`decode_frame` both use it. Frames and
+batches themselves are read by :mod:`tiktoklive_sync.live._protocol`.
 
 Error policy: whatever is wrong with a whole frame (not protobuf, truncated, bad gzip, a gzip
 bomb) raises :class:`~tiktoklive_sync.errors.FrameDecodeError`. Inside a frame, one message
@@ -27,32 +22,46 @@ Example::
 
     events = decode_frame(frame_bytes)
 
-    frame = parse_push_frame(frame_bytes)           # what a client does, step by step
+    frame = parse_frame(frame_bytes)                # what a client does, step by step
     if frame.payload_type == "msg":
-        result = unpack_fetch_result(frame)
-        if result.need_ack:
-            ...                                     # ack with frame.log_id / result.internal_ext
-        events = events_from_result(result)
+        batch = unpack_batch(frame)                 # messages not parsed yet
+        for event in batch_events(batch, seen=recent_ids):
+            ...
 """
 
 from __future__ import annotations
 
 import logging
-import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from google.protobuf.message import DecodeError
 
 from ..errors import FrameDecodeError
 from ..events._base import Event
+from ..events._lifecycle import LiveStats
 from ..events._methods import method_table
 from ..events._unknown import UnknownEvent
-from ..proto.envelope_pb2 import ProtoMessageFetchResult, WebcastPushFrame
+from ..proto.envelope_pb2 import ProtoMessageFetchResult
+from ._protocol import (
+    DEFAULT_MAX_INFLATED_SIZE,
+    GZIP_MAGIC,
+    MAX_MESSAGES_PER_FRAME,
+    Batch,
+    RecentIds,
+    parse_frame,
+    unpack_batch,
+    unpack_fetch_result,
+)
+
+#: the name this module has always exported for :func:`~tiktoklive_sync.live._protocol.parse_frame`
+parse_push_frame = parse_frame
 
 __all__ = [
     "DEFAULT_MAX_INFLATED_SIZE",
+    "GZIP_MAGIC",
     "UnknownEvent",
+    "batch_events",
     "decode_frame",
     "decode_message",
     "events_from_result",
@@ -61,11 +70,6 @@ __all__ = [
 ]
 
 log = logging.getLogger("tiktoklive_sync")
-
-#: Default cap on a frame's inflated payload (gzip bomb guard); real batches are a few KiB.
-DEFAULT_MAX_INFLATED_SIZE = 16 * 1024 * 1024
-
-GZIP_MAGIC = b"\x1f\x8b\x08"
 
 _Entry = tuple[Callable[[bytes], Any], Callable[[str, Any], Event]]
 _TABLE: dict[str, _Entry] = method_table()
@@ -121,137 +125,76 @@ def decode_message(method: str, payload: bytes) -> Event:
     return make(method, message)
 
 
-def parse_push_frame(data: bytes) -> WebcastPushFrame:
-    """Parse one WebSocket binary message as a ``WebcastPushFrame``.
+def batch_events(
+    batch: Batch, *, seen: RecentIds | None = None, stats: LiveStats | None = None
+) -> Iterator[Event]:
+    """Yield the events of a batch, in order, decoding each message only when it is reached.
 
-    Returns:
-        The frame; look at ``payload_type`` (``"msg"`` carries events; ``"hb"``, ``"ack"``,
-        ``"im_enter_room_resp"`` are transport-level).
-
-    Raises:
-        FrameDecodeError: the bytes are not a push frame (garbage, truncated, or no payload_type).
-        ValueError: ``data`` is not bytes.
-    """
-    if not isinstance(data, (bytes, bytearray, memoryview)):
-        raise ValueError(f"a frame must be bytes, not {type(data).__name__}")
-    try:
-        frame = WebcastPushFrame.FromString(bytes(data))
-    except DecodeError as exc:
-        raise FrameDecodeError(
-            f"A WebSocket message of {len(data)} bytes is not a push frame ({exc}); it was "
-            "truncated or is not TikTok's protobuf."
-        ) from exc
-    if not frame.payload_type:
-        raise FrameDecodeError(
-            f"A WebSocket message of {len(data)} bytes has no payload_type, so it is not a push "
-            "frame (garbage, or truncated before the payload)."
-        )
-    return frame
-
-
-def _inflate(data: bytes, limit: int) -> bytes:
-    """Gunzip ``data`` (one or more members), refusing more than ``limit`` bytes of output."""
-    out = bytearray()
-    rest = data
-    while rest:
-        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
-        try:
-            out += inflater.decompress(rest, limit + 1 - len(out))
-        except zlib.error as exc:
-            raise FrameDecodeError(f"A gzipped frame payload ({len(data)} bytes) is corrupt: {exc}.") from exc
-        if len(out) > limit:
-            raise FrameDecodeError(
-                f"A frame payload inflates to more than {limit} bytes (from {len(data)} gzipped "
-                "bytes) and was refused as a likely gzip bomb; raise max_inflated_size if you "
-                "really expect batches this large."
-            )
-        if not inflater.eof:
-            raise FrameDecodeError(f"A gzipped frame payload ({len(data)} bytes) is truncated.")
-        rest = inflater.unused_data
-        if rest[:3] != GZIP_MAGIC:
-            if rest:
-                log.debug("ignoring %d bytes after the gzip member of a frame payload", len(rest))
-            break
-    return bytes(out)
-
-
-def unpack_fetch_result(
-    frame: WebcastPushFrame, *, max_inflated_size: int = DEFAULT_MAX_INFLATED_SIZE
-) -> ProtoMessageFetchResult:
-    """Return the batch of messages a ``"msg"`` push frame carries.
-
-    The payload is gunzipped when the frame's ``compress_type`` header says ``gzip`` or the
-    payload starts with the gzip magic bytes (``1f 8b 08``); other payloads are parsed as-is.
+    A message that does not decode is logged at WARNING and skipped; unknown methods become
+    ``UnknownEvent``. With ``seen``, a message whose msg_id was already delivered is dropped (and
+    remembered otherwise). Messages beyond the batch's cap are not decoded: they are logged (named,
+    with their number) and counted as undecodable.
 
     Args:
-        frame: a frame from :func:`parse_push_frame` with ``payload_type == "msg"``.
-        max_inflated_size: refuse payloads that inflate to more bytes than this.
-
-    Raises:
-        FrameDecodeError: the payload is empty, corrupt, truncated, too large, or not a fetch result.
-        ValueError: the frame is not a ``"msg"`` frame, or ``max_inflated_size`` is not positive.
+        batch: from :func:`~tiktoklive_sync.live._protocol.unpack_batch` or ``Batch.from_result``.
+        seen: the msg_ids already delivered, or None to keep every message.
+        stats: counters to update (``duplicates``, ``undecodable``), or None.
     """
-    if frame.payload_type != "msg":
-        raise ValueError(f"only 'msg' frames carry messages; this one is {frame.payload_type!r}")
-    if max_inflated_size <= 0:
-        raise ValueError(f"max_inflated_size must be positive, not {max_inflated_size}")
-    payload = frame.payload
-    if not payload:
-        raise FrameDecodeError(
-            "A msg frame carries no payload; it was truncated (a real batch always has a cursor)."
-        )
-    compress = ""
-    for header in frame.headers:
-        if header.key == "compress_type":
-            compress = header.value
-            break
-    if payload[:3] == GZIP_MAGIC or compress == "gzip":
-        payload = _inflate(payload, max_inflated_size)
-    elif compress not in ("", "none"):
-        log.debug("unknown compress_type %r; parsing the payload as-is", compress)
-    try:
-        return ProtoMessageFetchResult.FromString(payload)
-    except DecodeError as exc:
-        raise FrameDecodeError(
-            f"A msg frame's payload ({len(payload)} bytes after decompression) is not a "
-            f"ProtoMessageFetchResult: {exc}."
-        ) from exc
+    table = _TABLE
+    repeat = seen.check_and_add if seen is not None else None
+    for message in batch.messages():
+        key = message.msg_id if repeat is not None else 0
+        if key and repeat is not None and repeat(key):
+            if stats is not None:
+                stats.duplicates += 1
+            continue
+        method = message.method
+        entry = table.get(method) or _lookup(method)
+        if entry is None:
+            event: Event = UnknownEvent(method, message.payload)
+        else:
+            try:
+                event = entry[1](method, entry[0](message.payload))
+            except DecodeError as exc:
+                if stats is not None:
+                    stats.undecodable += 1
+                log.warning("skipped a %s message that did not decode (msg_id %d): its payload did not parse: %s",
+                            method or "?", message.msg_id, exc)
+                continue
+        if repeat is not None and not key and event.msg_id and repeat(event.msg_id):
+            if stats is not None:
+                stats.duplicates += 1
+            continue
+        yield event
+    if batch.broken:  # known only now: a large batch's envelopes are parsed as they are reached
+        if stats is not None:
+            stats.undecodable += batch.broken
+        log.warning("skipped %d message envelopes of a frame that did not parse", batch.broken)
+    if batch.count > batch.max_messages:
+        if stats is not None:
+            stats.undecodable += batch.skipped
+        log.warning("skipped %d messages of a frame beyond the cap of %d messages per frame (%d in the frame)",
+                    batch.skipped, batch.max_messages, batch.count)
 
 
 def events_from_result(result: ProtoMessageFetchResult) -> list[Event]:
-    """Decode every message of a batch, in order.
-
-    A message whose payload does not parse is logged at WARNING and skipped; the others are
-    still returned. Unknown methods become ``UnknownEvent``.
+    """Decode every message of a parsed fetch result, in order (see :func:`batch_events`).
 
     Returns:
         One event per message that decoded.
     """
-    events: list[Event] = []
-    append = events.append
-    table = _TABLE
-    for message in result.messages:
-        method = message.method
-        entry = table.get(method) or _lookup(method)
-        if entry is None:
-            append(UnknownEvent(method, message.payload))
-            continue
-        try:
-            append(entry[1](method, entry[0](message.payload)))
-        except DecodeError as exc:
-            log.warning(
-                "skipped a %s message (msg_id %d) whose payload did not parse: %s",
-                method, message.msg_id, exc,
-            )
-    return events
+    return list(batch_events(Batch.from_result(result)))
 
 
-def decode_frame(data: bytes, *, max_inflated_size: int = DEFAULT_MAX_INFLATED_SIZE) -> list[Event]:
+def decode_frame(
+    data: bytes, *, max_inflated_size: int = DEFAULT_MAX_INFLATED_SIZE, max_messages: int = MAX_MESSAGES_PER_FRAME
+) -> list[Event]:
     """Decode one WebSocket frame into its events.
 
     Args:
         data: one binary WebSocket message from TikTok's push server (a ``WebcastPushFrame``).
         max_inflated_size: refuse gzipped payloads that inflate beyond this many bytes.
+        max_messages: decode at most this many messages of the frame (the rest are logged and skipped).
 
     Returns:
         The events of a ``"msg"`` frame, in order (a message that does not parse is logged and
@@ -261,8 +204,8 @@ def decode_frame(data: bytes, *, max_inflated_size: int = DEFAULT_MAX_INFLATED_S
         FrameDecodeError: the frame itself is garbage, truncated, corrupt gzip or a gzip bomb.
         ValueError: ``data`` is not bytes, or ``max_inflated_size`` is not positive.
     """
-    frame = parse_push_frame(data)
+    frame = parse_frame(data)
     if frame.payload_type != "msg":
         log.debug("ignoring a %r frame", frame.payload_type)
         return []
-    return events_from_result(unpack_fetch_result(frame, max_inflated_size=max_inflated_size))
+    return [*batch_events(unpack_batch(frame, max_inflated_size=max_inflated_size, max_messages=max_messages))]

@@ -8,13 +8,18 @@ Example::
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 import requests
 
+from .._validate import positive_number, whole_number
 from ..errors import SignAPIError, SignatureRateLimitError, WebcastBlocked200Error, WebcastFetchResultError
+from ._protocol import MAX_MESSAGES_PER_FRAME
 
 __all__ = ["LiveSettings", "is_transient"]
+
+#: the longest time any setting may name (a day): a larger one is a mistake, and timers overflow on inf
+_LONGEST = 86_400.0
 
 
 @dataclass(frozen=True)
@@ -27,20 +32,26 @@ class LiveSettings:
             more than ``max_heartbeat``.
         default_heartbeat: the period when the server does not say.
         max_heartbeat: the longest period taken from the server (TikTok drops quiet clients).
-        stale_timeout: a connection that brings no frame for this long is replaced.
+        stale_timeout: a connection that brings no push frame for this long is replaced (pings,
+            oversized or undecodable frames do not count as traffic).
         connect_timeout: the TCP/TLS connect and WebSocket handshake limit.
         connect_attempts: tries per (re)connection before the error is raised (1 = no retry).
-        backoff_initial: the first wait between tries; it doubles (with jitter) up to ``backoff_max``.
+        backoff_initial: the first wait between tries; it doubles (with jitter of up to itself) up to
+            ``backoff_max``.
         backoff_max: the longest wait between tries. A server that asks for a longer wait
             (a 429's ``Retry-After``) is not retried: its error is raised, with ``retry_after``.
-        poll_interval: how often the loop looks at :meth:`~LiveClient.stop` (also the recv slice).
+        poll_interval: kept for compatibility; the loop no longer polls (it sleeps until the next
+            heartbeat or the stale deadline, and ``stop()`` wakes it at once).
         reconnect: replace a connection that drops (False: the iterator ends instead).
         dedupe_size: how many delivered msg_ids are remembered to drop repeats.
         process_first_batch: deliver the messages of the sign server's first response.
         compress: ask the push server for gzipped frames.
+        max_messages_per_frame: the most messages decoded from one frame; the rest are skipped
+            (logged, counted in ``stats.undecodable``).
 
     Raises:
-        ValueError: a time that is not positive, or a count below 1.
+        ValueError: a time that is not a finite number above 0 (and at most a day), a count that is
+            not a whole number in range, or a flag that is not a bool; the message names the field.
     """
 
     heartbeat_interval: float | None = None
@@ -56,21 +67,20 @@ class LiveSettings:
     dedupe_size: int = 10_000
     process_first_batch: bool = True
     compress: bool = True
+    max_messages_per_frame: int = MAX_MESSAGES_PER_FRAME
 
     def __post_init__(self) -> None:
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if f.name in ("reconnect", "process_first_batch", "compress"):
-                if not isinstance(value, bool):
-                    raise ValueError(f"LiveSettings.{f.name} must be True or False, not {value!r}")
-                continue
-            if value is None and f.name == "heartbeat_interval":
-                continue
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-                raise ValueError(f"LiveSettings.{f.name} must be a positive number, not {value!r}")
-        for name in ("connect_attempts", "dedupe_size"):
-            if not isinstance(getattr(self, name), int):
-                raise ValueError(f"LiveSettings.{name} must be a whole number")
+        for name in ("reconnect", "process_first_batch", "compress"):
+            if not isinstance(getattr(self, name), bool):
+                raise ValueError(f"LiveSettings.{name} must be True or False, not {getattr(self, name)!r}")
+        if self.heartbeat_interval is not None:
+            positive_number("LiveSettings.heartbeat_interval", self.heartbeat_interval, maximum=_LONGEST)
+        for name in ("default_heartbeat", "max_heartbeat", "stale_timeout", "connect_timeout", "backoff_initial",
+                     "backoff_max", "poll_interval"):
+            positive_number(f"LiveSettings.{name}", getattr(self, name), maximum=_LONGEST)
+        whole_number("LiveSettings.connect_attempts", self.connect_attempts, maximum=1_000)
+        whole_number("LiveSettings.dedupe_size", self.dedupe_size, maximum=10_000_000)
+        whole_number("LiveSettings.max_messages_per_frame", self.max_messages_per_frame, maximum=10_000_000)
 
 
 def is_transient(exc: BaseException) -> bool:

@@ -1,9 +1,10 @@
 """LiveClient: a room's live events in a plain blocking loop (PROTOCOL.md 4).
 
 The client resolves the room id, checks the room is live, connects (directly or through the sign
-server), enters the room, sends heartbeats on a thread, acks the batches that ask for it, and turns
-frames into typed events. A dropped or silent connection is replaced (tenacity backoff, a new URL
-every time, resuming from the last cursor); messages already delivered are dropped by msg_id. The
+server: :mod:`._dial`), enters the room, and reads it on the caller's thread alone (:mod:`._loop`:
+heartbeats ride the read's time-out, batches are acked and turned lazily into typed events).
+A dropped or silent connection is replaced (tenacity backoff, a new URL every time, resuming from
+the last cursor); messages already delivered are dropped by msg_id. The
 iterator ends at :class:`LiveEndEvent` or :meth:`LiveClient.stop`.
 
 Example::
@@ -26,27 +27,26 @@ Example::
 from __future__ import annotations
 
 import logging
-import time
-from collections.abc import Generator, Iterator
+from collections.abc import Iterator
 from dataclasses import replace
 from types import TracebackType
 from typing import Any, Literal, TypeVar
 
+from .._backoff import Stopped
 from .._session import Session
-from ..errors import UserOfflineError
+from ..errors import PushConnectionError, UserOfflineError
 from ..events._base import Event
 from ..events._lifecycle import ConnectEvent, DisconnectEvent, LiveStats
-from ..events._room import LiveEndEvent
-from ..proto.envelope_pb2 import ProtoMessageFetchResult, WebcastPushFrame
 from ..routes._common import check_room_id, normalize_unique_id
 from ..routes.is_live import fetch_is_live
 from ..routes.room_id import fetch_room_id
 from ._checkpoint import CHECKPOINT_IDS, LiveCheckpoint
-from ._connection import PushConnection, PushConnectionClosed
-from ._connector import Connector, LiveConnection, Stopped
-from ._decode import decode_message, unpack_fetch_result
-from ._dedupe import RecentIds
+from ._connection import PushConnection
+from ._decode import batch_events
+from ._dial import Dialer
 from ._handlers import Handlers
+from ._loop import Outcome, deliver, run_connection
+from ._protocol import Batch, RecentIds, RoomState
 from ._settings import LiveSettings
 
 __all__ = ["LiveClient", "CONNECT_MODES"]
@@ -107,17 +107,14 @@ class LiveClient(Handlers):
         self.stats = LiveStats()
         super().__init__()
         self._seen = RecentIds(self.settings.dedupe_size)
-        self._cursor: str | None = None
-        self._internal_ext: str | None = None
+        self._state = RoomState(self._room_id or 0)
         if resume is not None:
             self._resume_from(resume)
         self._stopping = False
         self._running = False
-        self._live: LiveConnection | None = None
-        self._connector = Connector(
-            self.session, self.settings, self.stats, connect=connect, unique_id=self.unique_id,
-            should_stop=lambda: self._stopping,
-        )
+        self._conn: PushConnection | None = None
+        self._dialer = Dialer(self.session, self.settings, connect=connect, unique_id=self.unique_id,
+                              stopping=lambda: self._stopping)
 
     def __repr__(self) -> str:
         who = f"@{self.unique_id}" if self.unique_id else f"room {self._room_id}"
@@ -134,17 +131,19 @@ class LiveClient(Handlers):
     @property
     def connected(self) -> bool:
         """True while a push connection is open."""
-        return self._live is not None and self._live.conn.connected
+        conn = self._conn
+        return conn is not None and conn.connected
 
     @property
     def mode(self) -> str | None:
         """How the current connection got in: ``"direct"``, ``"sign"``, or None when not connected."""
-        return self._live.conn.target.mode if self._live is not None else None
+        conn = self._conn
+        return conn.target.mode if conn is not None else None
 
     @property
     def cursor(self) -> str | None:
         """The cursor of the last batch received (where a reconnect resumes)."""
-        return self._cursor
+        return self._state.cursor
 
     def checkpoint(self, max_ids: int = CHECKPOINT_IDS) -> LiveCheckpoint:
         """Return where this client stands: cursor, internal_ext and the last ``max_ids`` msg_ids.
@@ -157,7 +156,7 @@ class LiveClient(Handlers):
         """
         if self._room_id is None:
             raise RuntimeError("no checkpoint before the room id is known (resolve_room_id() or run first)")
-        return LiveCheckpoint(room_id=self._room_id, cursor=self._cursor, internal_ext=self._internal_ext,
+        return LiveCheckpoint(room_id=self._room_id, cursor=self._state.cursor, internal_ext=self._state.internal_ext,
                               recent_msg_ids=tuple(self._seen.recent(max_ids)))
 
     def _resume_from(self, resume: LiveCheckpoint) -> None:
@@ -168,7 +167,7 @@ class LiveClient(Handlers):
             return
         if self._room_id is None:
             self._room_id = resume.room_id
-        self._cursor, self._internal_ext = resume.cursor, resume.internal_ext
+        self._state.cursor, self._state.internal_ext = resume.cursor, resume.internal_ext
         self._seen.update(resume.recent_msg_ids)
 
     def resolve_room_id(self) -> int:
@@ -198,16 +197,17 @@ class LiveClient(Handlers):
     def stop(self) -> None:
         """Ask the client to stop; returns at once. Safe from any thread and from a signal handler.
 
-        The push socket is shut down at once (no locks taken, so a signal handler may call this);
-        the iterator then ends with a DisconnectEvent, at the latest within ``poll_interval``
-        seconds, or as soon as an HTTP request in flight (room lookup, sign server) returns.
+        The push socket is shut down at once, a pending handshake included (no locks taken, so a
+        signal handler may call this); the iterator then ends with a DisconnectEvent within one
+        event's work, or as soon as an HTTP request in flight (room lookup, sign server) returns.
         A stop while no run is in progress ends the next :meth:`events` / :meth:`run` at once
         (so a stop that races a worker thread's start is never lost); each stop ends one run.
         """
         self._stopping = True
-        live = self._live
-        if live is not None:
-            live.conn.abort()
+        conn = self._conn
+        if conn is not None:
+            conn.abort()
+        self._dialer.abort()
 
     @property
     def stopping(self) -> bool:
@@ -243,10 +243,12 @@ class LiveClient(Handlers):
             UserOfflineError: the room is not live.
             UserNotFoundError, FailedParseRoomIdError, MissingRoomIdInResponse: the room could not
                 be found.
-            WebcastBlocked200Error: TikTok refused the WebSocket handshake (status 200, or
-                ``DEVICE_BLOCKED`` with nothing left to fall back to). Not retried.
+            WebSocketRefusedError: TikTok refused the WebSocket handshake (status 200, or
+                ``DEVICE_BLOCKED`` with nothing left to fall back to); a WebcastBlocked200Error.
+                Not retried.
             SignAPIError: the sign server failed (after retries, for the transient failures).
-            requests.RequestException, ConnectionError: the network failed after retries.
+            requests.RequestException: the network failed after retries (for the push socket a
+                PushConnectionError, which is a requests.ConnectionError).
         """
         if self._running:
             raise RuntimeError("this LiveClient is already running; use one events()/run() at a time")
@@ -279,16 +281,21 @@ class LiveClient(Handlers):
                     return
                 raise
             self.stats.connections += 1
+            self.stats.heartbeats += 1  # the first one, sent on entering
             yield self._count(ConnectEvent(unique_id=self.unique_id, room_id=room_id, mode=conn.target.mode,
                                            reconnect=reconnect))
             first = conn.target.first_batch
+            stopping = self._is_stopping
             ended = False
             if first is not None and self.settings.process_first_batch:
-                self._remember(first)
-                ended = yield from self._deliver(self._batch_events(first))
-            outcome: str | PushConnectionClosed = "live ended" if ended else (yield from self._pump(conn))
+                batch = Batch.from_result(first, max_messages=self.settings.max_messages_per_frame)
+                self._state.remember(batch)
+                ended = yield from deliver(batch_events(batch, seen=self._seen, stats=self.stats), self.stats,
+                                           stopping)
+            outcome: Outcome = "live ended" if ended else (yield from run_connection(
+                conn, self._state, self.settings, self.stats, self._seen, stopping=stopping))
             self._close_connection()
-            if isinstance(outcome, PushConnectionClosed):
+            if isinstance(outcome, PushConnectionError):
                 reason, code = outcome.reason, outcome.code
             else:
                 reason, code = outcome, None
@@ -301,97 +308,27 @@ class LiveClient(Handlers):
             log.warning("connection to room %d ended (%s); reconnecting", room_id, reason)
             reconnect = True
 
-    def _pump(self, conn: PushConnection) -> Generator[Event, None, str | PushConnectionClosed]:
-        """Read frames until the connection ends; yield their events; return why it ended."""
-        settings = self.settings
-        last = time.monotonic()
-        while True:
-            if self._stopping:
-                return "stopped"
-            try:
-                frame = conn.recv(settings.poll_interval)
-            except PushConnectionClosed as closed:
-                return "stopped" if self._stopping else closed
-            if frame is None:
-                if time.monotonic() - last > settings.stale_timeout:
-                    log.warning("no frame for %.1f s: treating the socket as stale", settings.stale_timeout)
-                    return f"stale socket (no frame for {settings.stale_timeout:g} s)"
-                continue
-            self.stats.frames += 1
-            events = self._handle_frame(conn, frame)
-            if events and (yield from self._deliver(events)):
-                return "live ended"
-            last = time.monotonic()
-
-    def _deliver(self, events: list[Event]) -> Generator[Event, None, bool]:
-        """Yield ``events``; return True if one of them ended the live."""
-        for event in events:
-            yield self._count(event)
-            if isinstance(event, LiveEndEvent):
-                return True
-            if self._stopping:
-                return False
-        return False
+    def _is_stopping(self) -> bool:
+        return self._stopping
 
     def _count(self, event: E) -> E:
         self.stats.events += 1
         return event
 
-    def _handle_frame(self, conn: PushConnection, frame: WebcastPushFrame) -> list[Event]:
-        if frame.payload_type != "msg":
-            log.debug("ignoring a %r frame", frame.payload_type)
-            return []
-        try:
-            batch = unpack_fetch_result(frame)
-        except Exception as exc:
-            self.stats.undecodable += 1
-            log.warning("skipping a frame that did not decode: %s", exc)
-            return []
-        if batch.need_ack:
-            try:
-                conn.send_ack(frame.log_id, batch.internal_ext)
-                self.stats.acks += 1
-            except PushConnectionClosed as exc:
-                log.debug("could not ack frame %d: %s", frame.log_id, exc)
-        self._remember(batch)
-        return self._batch_events(batch)
-
-    def _remember(self, batch: ProtoMessageFetchResult) -> None:
-        if batch.cursor:
-            self._cursor = batch.cursor
-        if batch.internal_ext:
-            self._internal_ext = batch.internal_ext
-
-    def _batch_events(self, batch: ProtoMessageFetchResult) -> list[Event]:
-        out: list[Event] = []
-        for message in batch.messages:
-            key = message.msg_id
-            if key and self._seen.check_and_add(key):
-                self.stats.duplicates += 1
-                continue
-            try:
-                event = decode_message(message.method, message.payload)
-            except Exception as exc:
-                self.stats.undecodable += 1
-                log.warning("skipping a %s message that did not decode: %s", message.method or "?", exc)
-                continue
-            if not key and event.msg_id and self._seen.check_and_add(event.msg_id):
-                self.stats.duplicates += 1
-                continue
-            out.append(event)
-        return out
-
     # -- connecting -------------------------------------------------------------------------------
 
     def _connect(self, room_id: int) -> PushConnection:
-        live = self._connector.open(room_id, cursor=self._cursor, internal_ext=self._internal_ext)
-        self._live = live
-        return live.conn
+        self._state.room_id = room_id
+        conn = self._dialer.dial(self._state)
+        self._conn = conn
+        if self._stopping:  # a stop that came while the handshake finished
+            conn.abort()
+        return conn
 
     def _close_connection(self) -> None:
-        live, self._live = self._live, None
-        if live is not None:
-            live.close()
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            conn.close()
 
     def _room_over(self, room_id: int) -> bool:
         """True if the room is known to be no longer live (False when that cannot be told)."""

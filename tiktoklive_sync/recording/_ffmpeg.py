@@ -16,9 +16,11 @@ import subprocess
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from ..errors import FFmpegNotFoundError
+from ._process import reap, signal_process, stderr_tail, stop_process
+from ._source import source_args
 
 __all__ = [
     "find_ffmpeg",
@@ -28,19 +30,27 @@ __all__ = [
     "split_options",
     "capture_argv",
     "stop_process",
+    "signal_process",
     "reap",
     "stderr_tail",
     "muxer_for",
     "CRASH_TOLERANT_MUXERS",
+    "FRAGMENTED",
 ]
 
 log = logging.getLogger("tiktoklive_sync")
 
 ENV_VAR = "TIKTOKLIVE_FFMPEG"
 
-#: muxers whose files stay readable up to the last packet when ffmpeg is killed mid-write (given
-#: ``-flush_packets 1``). Matroska is not one: a killed mkv loses its unfinished cluster, often all.
-CRASH_TOLERANT_MUXERS = frozenset({"flv", "mpegts"})
+#: muxers whose files stay readable when ffmpeg is killed mid-write (given ``-flush_packets 1``): FLV
+#: and MPEG-TS up to the last packet, MP4/MOV written as fragmented MP4 (:data:`FRAGMENTED`) up to the
+#: last whole fragment (at most a second). Matroska is not one: a killed mkv loses its unfinished cluster.
+CRASH_TOLERANT_MUXERS = frozenset({"flv", "mpegts", "mp4", "mov"})
+
+#: how MP4/MOV is written while recording: the index (an empty moov) first, then self-contained
+#: fragments of at most a second (each video key frame starts one), each flushed to disk whole. The
+#: file plays while it grows and after a kill, and needs no remux pass at the end.
+FRAGMENTED = ("-movflags", "+frag_keyframe+empty_moov+default_base_moof", "-frag_duration", "1000000")
 
 #: file name endings and the muxer each means
 _MUXER_BY_SUFFIX = {
@@ -55,14 +65,20 @@ _MUXER_BY_SUFFIX = {
 #: what users may write for ``output_format`` and the muxer it names
 _MUXER_ALIASES = {"mkv": "matroska", "ts": "mpegts", "m4v": "mp4"}
 
+#: the ``output_format`` values accepted
+SUPPORTED_FORMATS = ("mp4", "mov", "flv", "mkv", "ts")
+
 #: options that belong before ``-i`` (they configure the input / its protocol)
 INPUT_OPTIONS = frozenset(
     {
         "rw_timeout", "timeout", "user_agent", "headers", "cookies", "http_proxy", "analyzeduration",
         "probesize", "fflags", "thread_queue_size", "re", "seekable", "multiple_requests",
-        "tls_verify", "ca_file", "icy", "max_reload", "http_persistent", "live_start_index",
+        "ca_file", "icy", "max_reload", "http_persistent", "live_start_index",
     }
 )  # fmt: skip
+
+#: options that would undo what keeps a hostile stream URL in check (see :mod:`._source`)
+_GUARD_OPTIONS = frozenset({"tls_verify", "verify", "protocol_whitelist", "protocol_blacklist"})
 
 #: every video and audio stream, if present (not data streams, which most containers refuse)
 MAP_AV = ("-map", "0:v?", "-map", "0:a?")
@@ -110,27 +126,35 @@ def _executable(name: str) -> str | None:
     return shutil.which(name)
 
 
-def muxer_for(path: Path, output_format: str | None = None) -> str | None:
+def muxer_for(path: Path, output_format: str | None = None) -> str:
     """Return the ffmpeg muxer name for an output file.
 
-    ``output_format`` wins (``"mp4"``, ``"flv"``, ``"mkv"``, ``"ts"`` or any ffmpeg muxer name);
-    otherwise the file name ending decides; a file without one is FLV (the source's container).
-    None means "an ending ffmpeg knows better than we do": ffmpeg guesses from the name.
+    ``output_format`` wins (``"mp4"``, ``"mov"``, ``"flv"``, ``"mkv"``, ``"ts"``, or the muxer names
+    ``"matroska"``, ``"mpegts"``); otherwise the file name ending decides; a file without one is FLV
+    (the source's container).
 
     Raises:
-        ValueError: ``output_format`` is a stream format (hls, cmaf) rather than a container.
+        ValueError: an ending or ``output_format`` that cannot hold a stream copy of a live (.avi,
+            .webm, .gif, hls...), listing the supported ones; checked before anything starts.
     """
-    if output_format:
-        name = output_format.lower().lstrip(".")
-        if name in ("hls", "cmaf", "dash"):
+    if output_format is not None:
+        name = str(output_format).lower().lstrip(".")
+        muxer = _MUXER_ALIASES.get(name, name)
+        if muxer not in _MUXER_BY_SUFFIX.values():
             raise ValueError(
-                f"output_format={output_format!r} is a streaming format, not a file container; "
-                "use 'mp4', 'flv', 'mkv' or 'ts' (record_format chooses what is pulled from TikTok)."
+                f"output_format={output_format!r} is not a container a live can be recorded into; use one of "
+                f"{', '.join(SUPPORTED_FORMATS)} (record_format chooses what is pulled from TikTok)."
             )
-        return _MUXER_ALIASES.get(name, name)
+        return muxer
     if not path.suffix:
         return "flv"
-    return _MUXER_BY_SUFFIX.get(path.suffix.lower())
+    by_suffix = _MUXER_BY_SUFFIX.get(path.suffix.lower())
+    if by_suffix is None:
+        raise ValueError(
+            f"{path.name}: a {path.suffix} file cannot be recorded; name the file with one of "
+            f"{', '.join(_MUXER_BY_SUFFIX)} (or none, for .flv), or pass output_format=."
+        )
+    return by_suffix
 
 
 def split_options(options: Mapping[str, Any]) -> tuple[list[str], list[str], bool]:
@@ -154,10 +178,15 @@ def split_options(options: Mapping[str, Any]) -> tuple[list[str], list[str], boo
         name = re.sub(r"^(c|b|q|codec|filter)_(v|a|s)$", r"\1:\2", raw_name.lstrip("-"))
         if not name:
             raise ValueError("an ffmpeg option needs a name")
+        if name in _GUARD_OPTIONS:
+            raise ValueError(
+                f"-{name} cannot be set: stream URLs come from a server's answer, so ffmpeg always verifies "
+                "TLS certificates and may open only http(s) (pass ca_file= to name another CA bundle)."
+            )
         if name.startswith("reconnect"):
             raise ValueError(
                 f"-{name} is not supported: ffmpeg's own reconnect ignores 'q' and drops frames after a "
-                "mid-stream FLV header. record_stream reconnects by itself (see max_reconnects)."
+                "mid-stream FLV header. record_stream reconnects by itself (see ReconnectSettings)."
             )
         if value is False:
             continue
@@ -179,88 +208,28 @@ def capture_argv(
     referer: str | None = None,
     input_args: Sequence[str] = (),
     output_args: Sequence[str] = (),
+    ca_file: str | None = None,
 ) -> list[str]:
     """Return the argument list of one capture ffmpeg (stream copy unless ``output_args`` encode).
 
     Progress goes to stdout (``-progress pipe:1``), errors to stderr, ``q`` on stdin stops it.
-    Every packet is flushed to disk as it comes, so a killed ffmpeg loses at most the last one.
-    User-Agent and Referer are sent only to http(s) URLs; cookies never are (a command line is
-    visible to other local users).
+    What the muxer writes is flushed to disk at once (each packet; for MP4/MOV each fragment, which
+    is written :data:`FRAGMENTED`), so a killed ffmpeg leaves a file that ends on a whole packet.
+    ``url`` must have passed :func:`~._source.check_stream_url`: ffmpeg may open only http(s)
+    (``-protocol_whitelist``), https with ``-tls_verify 1`` against ``ca_file``. User-Agent and
+    Referer are sent; cookies never are (a command line is visible to other local users).
     """
     argv = [ffmpeg, "-hide_banner", "-nostats", "-loglevel", "error", "-progress", "pipe:1"]
-    argv += ["-rw_timeout", str(int(rw_timeout_us))]
-    if url.lower().startswith(("http://", "https://")):
-        if user_agent:
-            argv += ["-user_agent", user_agent]
-        if referer:
-            argv += ["-headers", f"Referer: {referer}\r\n"]
-    argv += [*input_args, "-i", url, *MAP_AV, "-c", "copy", *output_args, "-flush_packets", "1"]
+    argv += ["-rw_timeout", str(int(rw_timeout_us)), *source_args(url, ca_file)]
+    if user_agent:
+        argv += ["-user_agent", user_agent]
+    if referer:
+        argv += ["-headers", f"Referer: {referer}\r\n"]
+    argv += [*input_args, "-i", url, *MAP_AV, "-c", "copy"]
+    argv += [*(FRAGMENTED if muxer in ("mp4", "mov") else ()), *output_args, "-flush_packets", "1"]
     if seconds is not None:
         argv += ["-t", f"{seconds:.3f}"]
     return argv + ["-f", muxer, "-y", str(output)]
-
-
-def stop_process(process: subprocess.Popen[bytes], timeout: float = 10.0) -> int:
-    """Stop an ffmpeg cleanly if it can be, by force if not; always wait for it to exit.
-
-    ``q`` on stdin (ffmpeg finishes the file, exit 0), then SIGTERM (exit 255, file complete), a
-    second SIGTERM (a stalled ffmpeg ignores the first), then SIGKILL. The first step gets half of
-    ``timeout``, the SIGTERMs a quarter each.
-
-    Returns:
-        the exit code.
-    """
-    steps: list[tuple[Any, float]] = [(_send_q, timeout / 2), (_terminate, timeout / 4), (_terminate, timeout / 4)]
-    for step, grace in steps:
-        if process.poll() is not None:
-            break
-        step(process)
-        try:
-            return process.wait(grace)
-        except subprocess.TimeoutExpired:
-            log.debug("ffmpeg %d still running after %s; escalating", process.pid, step.__name__)
-    if process.poll() is None:
-        process.kill()
-    return process.wait()
-
-
-def reap(process: subprocess.Popen[bytes]) -> int:
-    """Wait for ``process`` (killing it if it lingers) and close its pipes; return its exit code."""
-    try:
-        rc = process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        rc = process.wait()
-    for pipe in (process.stdin, process.stdout):
-        if pipe is not None:
-            try:
-                pipe.close()
-            except OSError:
-                pass  # a broken pipe to a dead ffmpeg has nothing left to flush
-    return rc
-
-
-def stderr_tail(stderr: IO[bytes], lines: int = 15) -> str:
-    """Return the last ``lines`` lines of an ffmpeg stderr capture file."""
-    stderr.seek(0, os.SEEK_END)
-    size = stderr.tell()
-    stderr.seek(max(0, size - 4096))
-    text = stderr.read().decode("utf-8", "replace")
-    return "\n".join(text.strip().splitlines()[-lines:])
-
-
-def _send_q(process: subprocess.Popen[bytes]) -> None:
-    try:
-        if process.stdin is not None:
-            process.stdin.write(b"q")
-            process.stdin.flush()
-    except (OSError, ValueError):
-        pass  # stdin already closed: ffmpeg is exiting; the next steps wait for it
-
-
-def _terminate(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        process.terminate()
 
 
 class ProgressParser:

@@ -2,11 +2,13 @@
 
 :func:`record_stream` starts ffmpeg (``subprocess.Popen``, an argument list, stdin a pipe) and
 returns a :class:`Recording` at once; a worker thread reads ffmpeg's ``-progress`` output. How it
-behaves (measured, see shared/bench/RECORDING.md):
+behaves (its ffmpeg CPU against a bare ``ffmpeg -i URL -c copy`` is measured in benchmarks/recording.py):
 
 - streams are copied (``-c copy``), never re-encoded unless codec options are passed;
-- ffmpeg writes into a crash-tolerant container (flv, mkv or ts): a killed ffmpeg leaves a playable
-  file. An ``.mp4`` is made from it by a ``-c copy`` remux with the index in front (faststart);
+- ffmpeg writes into a crash-tolerant container: a killed ffmpeg leaves a playable file. ``.flv`` and
+  ``.ts`` are written as they are; ``.mp4`` / ``.mov`` as fragmented MP4 (the index first, then
+  fragments of at most a second), so no remux pass runs at the end; ``.mkv`` (not crash-tolerant)
+  is captured as FLV and remuxed once the capture ends;
 - ``-rw_timeout`` is always set, so a stalled source ends ffmpeg instead of hanging it;
 - when the source drops while the room is still live, a new ffmpeg records the next segment, and
   at the end the segments are joined with the concat demuxer; :attr:`Recording.gaps` lists the holes;
@@ -27,14 +29,20 @@ import logging
 import os
 import subprocess
 import threading
+import warnings
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
-from ..errors import DuplicateDownloadError, RecordingError, StreamUnavailableError, UserOfflineError
+from .._validate import non_negative_number, positive_number, whole_number
+from ..errors import DuplicateDownloadError, RecordingError, UserOfflineError
 from ..models import RoomInfo, VideoFetchFormat, VideoQuality
+from ._checks import check_output, enum_value, pick_url, record_seconds, room_of, session_header
 from ._ffmpeg import CRASH_TOLERANT_MUXERS, find_ffmpeg, muxer_for, split_options
-from ._worker import CaptureJob, Gap, RecordingProgress, Segment, Worker
+from ._jobs import CaptureJob, Gap, RecordingProgress, Segment
+from ._reconnect import ReconnectSettings
+from ._source import ca_bundle, check_tls_support
+from ._worker import Worker
 
 __all__ = ["record_stream", "Recording", "RecordingProgress", "Segment", "Gap", "LiveCheck"]
 
@@ -45,7 +53,9 @@ log = logging.getLogger("tiktoklive_sync")
 #: max_reconnects)
 LiveCheck = Callable[[], "bool | RoomInfo | None"]
 
-_CAPTURE_SUFFIX = {"flv": ".flv", "mpegts": ".ts"}
+#: the longest read timeout / reconnect delay accepted, in seconds
+MAX_READ_TIMEOUT = 3600.0
+_CAPTURE_SUFFIX = {"flv": ".flv", "mpegts": ".ts", "mp4": ".mp4", "mov": ".mov"}
 _ACTIVE: dict[str, Recording] = {}
 _ACTIVE_LOCK = threading.Lock()
 
@@ -55,17 +65,19 @@ def record_stream(
     output_path: str | os.PathLike[str],
     room_info: RoomInfo | Mapping[str, Any],
     record_for: float | None = None,
-    quality: VideoQuality | str = VideoQuality.LD,
+    quality: VideoQuality | str | None = None,
     record_format: VideoFetchFormat | str = VideoFetchFormat.FLV,
     output_format: str | None = None,
     ffmpeg: str | os.PathLike[str] | None = None,
     *,
     read_timeout: float = 15.0,
     live_check: LiveCheck | None = None,
-    max_reconnects: int = 3,
-    reconnect_delay: float = 1.0,
+    reconnect: ReconnectSettings | None = None,
+    max_reconnects: int | None = None,
+    reconnect_delay: float | None = None,
     on_progress: Callable[[RecordingProgress], None] | None = None,
     on_finish: Callable[[Recording], None] | None = None,
+    overwrite: bool = False,
     **ffmpeg_options: Any,
 ) -> Recording:
     """Start recording a live room's stream to ``output_path``; returns at once.
@@ -73,14 +85,16 @@ def record_stream(
     Args:
         session: the Session (its User-Agent and Referer go to the stream server; it answers the
             "still live?" question when the source drops).
-        output_path: the file to write; its ending picks the container (.mp4, .flv, .mkv, .ts;
-            none = .flv). An existing file is replaced. The parent directory must exist.
+        output_path: the file to write; its ending picks the container (.mp4, .m4v, .mov, .flv,
+            .mkv, .ts; none = .flv; any other ending is a ValueError listing these). An existing
+            file is refused unless ``overwrite``. The parent directory must exist.
         room_info: a :class:`RoomInfo` or room info's raw ``data`` dict. Fetch it just before
             recording: stream URLs carry expiring tokens.
-        record_for: seconds of stream to record; None (or <= 0) records until the live ends or
-            :meth:`Recording.stop`.
-        quality: the :class:`VideoQuality` wanted; if the room lacks it, the nearest one is used
-            (logged as a warning, and :attr:`Recording.quality` says which).
+        record_for: seconds of stream to record (above 0, at most a week); None records until the
+            live ends or :meth:`Recording.stop`.
+        quality: the :class:`VideoQuality` wanted; None (the default): the best the room offers.
+            If the room lacks the one asked for, the nearest one is used (logged as a warning, and
+            :attr:`Recording.quality` says which).
         record_format: what to pull from TikTok (FLV; HLS and CMAF where offered).
         output_format: the container, overriding the file ending (``"mp4"``, ``"flv"``, ``"mkv"``...).
         ffmpeg: the ffmpeg binary (else ``$TIKTOKLIVE_FFMPEG``, PATH, the imageio-ffmpeg package).
@@ -88,39 +102,53 @@ def record_stream(
             (ffmpeg's ``-rw_timeout``; an ``rw_timeout=`` option in microseconds overrides it).
         live_check: asked whether the room is still live when the source drops (see
             :data:`LiveCheck`); default: fetch the room info with ``session``.
-        max_reconnects: new segments tried in a row that record nothing before giving up.
-        reconnect_delay: seconds before such a retry (doubling each time).
+        reconnect: how to reconnect when the source drops while the room is live (a
+            :class:`~tiktoklive_sync.recording.ReconnectSettings`; default: 4 tries, waits from 1 s
+            doubling up to 30 s, cut short by :meth:`Recording.stop`).
+        max_reconnects, reconnect_delay: deprecated (a DeprecationWarning): ``max_reconnects=n`` is
+            ``ReconnectSettings(attempts=n + 1)``, ``reconnect_delay`` its ``initial_delay``.
         on_progress: called on the worker thread with a :class:`RecordingProgress` (~2x a second).
         on_finish: called on the worker thread with the Recording once its file is final.
+        overwrite: replace an existing output file (and capture files an earlier recording to it
+            left); False (the default) refuses to start instead.
         **ffmpeg_options: extra ffmpeg options, ``name=value`` -> ``-name value`` (codec options
             such as ``**{"c:v": "libx264"}`` re-encode those streams; the rest stay copied).
 
     Returns:
         the running :class:`Recording`.
     Raises:
-        StreamUnavailableError: the room is not live or its info holds no stream URL.
-        RecordingError: the output directory is missing or not writable.
+        StreamUnavailableError: the room is not live, its info holds no stream URL, or the URL is not
+            an http(s) URL (``file:``, ``concat:``, a local path, ``tcp://``... are refused).
+        RecordingError: the output file exists (without ``overwrite``); the output directory is
+            missing or not writable; an https stream and an ffmpeg that cannot verify TLS certificates.
         DuplicateDownloadError: a recording to the same file is already running.
         FFmpegNotFoundError: no ffmpeg was found.
-        ValueError: a wrong argument (unknown quality, negative timeout, unsupported option...).
+        ValueError: a wrong argument (unknown quality; a number that is not finite or out of range,
+            named in the message; an unsupported option...).
     """
-    wanted = _enum(VideoQuality, quality, "quality")
-    fmt = _enum(VideoFetchFormat, record_format, "record_format")
-    seconds = _record_seconds(record_for)
-    if read_timeout <= 0 or max_reconnects < 0 or reconnect_delay < 0:
-        raise ValueError("read_timeout must be positive; max_reconnects and reconnect_delay not negative")
-    room = _room(room_info)
-    used_quality, url = _pick_url(room, wanted, fmt)
-    output = _check_output(output_path)
-    final_muxer = muxer_for(output, output_format)
+    wanted = None if quality is None else enum_value(VideoQuality, quality, "quality")
+    fmt = enum_value(VideoFetchFormat, record_format, "record_format")
+    seconds = record_seconds(record_for)
+    read_timeout = positive_number("read_timeout", read_timeout, maximum=MAX_READ_TIMEOUT)
+    reconnect = _reconnect_settings(reconnect, max_reconnects, reconnect_delay)
     rw_timeout = ffmpeg_options.pop("rw_timeout", None)
+    if rw_timeout is not None:
+        whole_number("rw_timeout", rw_timeout, maximum=int(MAX_READ_TIMEOUT * 1_000_000))
+    room = room_of(room_info)
+    used_quality, url = pick_url(room, wanted, fmt)
+    _refuse_duplicate(Path(output_path).expanduser().absolute())  # before "exists": it is ours, running
+    output = check_output(output_path, overwrite=overwrite)
+    final_muxer = muxer_for(output, output_format)
     input_args, output_args, encodes = split_options(ffmpeg_options)
+    exe = find_ffmpeg(ffmpeg)
+    if url[:8].lower() == "https://":
+        check_tls_support(exe)
     if final_muxer in CRASH_TOLERANT_MUXERS:
         capture_muxer = final_muxer
     else:  # FLV holds what TikTok's FLV carries; MPEG-TS holds whatever an encoder makes
         capture_muxer = "flv" if fmt is VideoFetchFormat.FLV and not encodes else "mpegts"
     job = CaptureJob(
-        ffmpeg=find_ffmpeg(ffmpeg),
+        ffmpeg=exe,
         url=url,
         output=output,
         final_muxer=final_muxer,
@@ -130,15 +158,15 @@ def record_stream(
         record_format=fmt,
         record_for=seconds,
         rw_timeout_us=int(rw_timeout) if rw_timeout is not None else int(read_timeout * 1_000_000),
-        user_agent=_header(session, "User-Agent"),
-        referer=_header(session, "Referer"),
+        user_agent=session_header(session, "User-Agent"),
+        referer=session_header(session, "Referer"),
         input_args=tuple(input_args),
         output_args=tuple(output_args),
-        max_reconnects=max_reconnects,
-        reconnect_delay=reconnect_delay,
+        ca_file=ca_bundle(session),
+        reconnect=reconnect,
     )
     check = live_check if live_check is not None else _session_live_check(session, room.id)
-    return Recording._start(job, room, wanted, used_quality, check, on_progress, on_finish)
+    return Recording._start(job, room, wanted or used_quality, used_quality, check, on_progress, on_finish)
 
 
 class Recording:
@@ -171,10 +199,9 @@ class Recording:
         on_progress: Callable[[RecordingProgress], None] | None,
         on_finish: Callable[[Recording], None] | None,
     ) -> Recording:
-        key = os.path.normcase(os.path.realpath(job.output))
+        key = _active_key(job.output)
         with _ACTIVE_LOCK:
-            if key in _ACTIVE:
-                raise DuplicateDownloadError(f"{job.output} is already being recorded.")
+            _refuse_duplicate(job.output)
             worker = Worker(job, live_check, on_progress)
             rec = cls(worker, quality, used, key)
             _ACTIVE[key] = rec
@@ -267,7 +294,11 @@ class Recording:
 
         Returns:
             True if it has ended, False if ``timeout`` seconds passed first.
+        Raises:
+            ValueError: ``timeout`` is not None or a finite number of at least 0.
         """
+        if timeout is not None:
+            timeout = non_negative_number("timeout", timeout)
         return self._worker.join(timeout)
 
     def stop(self, timeout: float = 10.0) -> int | None:
@@ -278,8 +309,10 @@ class Recording:
 
         Returns:
             the last ffmpeg's exit code.
+        Raises:
+            ValueError: ``timeout`` is not a finite number above 0 (at most an hour).
         """
-        self._worker.stop(timeout)
+        self._worker.stop(positive_number("timeout", timeout, maximum=MAX_READ_TIMEOUT))
         return self.returncode
 
     def __enter__(self) -> Recording:
@@ -293,6 +326,35 @@ class Recording:
         return f"<Recording {self.output_path.name!r} {self.quality.value} {state} {self.progress.seconds:.1f}s>"
 
 
+def _reconnect_settings(
+    reconnect: ReconnectSettings | None, max_reconnects: int | None, reconnect_delay: float | None
+) -> ReconnectSettings:
+    """Return the reconnect settings to use, mapping (with a warning) the deprecated arguments."""
+    if max_reconnects is None and reconnect_delay is None:
+        if reconnect is not None and not isinstance(reconnect, ReconnectSettings):
+            raise ValueError(f"reconnect must be a ReconnectSettings, not {type(reconnect).__name__}")
+        return reconnect or ReconnectSettings()
+    if reconnect is not None:
+        raise ValueError("pass either reconnect= or the deprecated max_reconnects= / reconnect_delay=, not both")
+    warnings.warn(
+        "record_stream(max_reconnects=, reconnect_delay=) is deprecated; pass "
+        "reconnect=tiktoklive_sync.recording.ReconnectSettings(attempts=max_reconnects + 1, initial_delay=...)",
+        DeprecationWarning,
+        stacklevel=3,
+    )
+    return ReconnectSettings.from_legacy(max_reconnects, reconnect_delay)
+
+
+def _active_key(output: Path) -> str:
+    return os.path.normcase(os.path.realpath(output))
+
+
+def _refuse_duplicate(output: Path) -> None:
+    """Raise DuplicateDownloadError if a recording to ``output`` is running (a dict read: no lock needed)."""
+    if _active_key(output) in _ACTIVE:
+        raise DuplicateDownloadError(f"{output} is already being recorded.")
+
+
 def _stop_all_at_exit() -> None:
     """Finish every running recording when the interpreter exits (no orphaned ffmpeg)."""
     with _ACTIVE_LOCK:
@@ -302,70 +364,6 @@ def _stop_all_at_exit() -> None:
 
 
 atexit.register(_stop_all_at_exit)
-
-
-# -- argument checks (all before ffmpeg starts) ----------------------------------------------------
-
-
-_E = TypeVar("_E", VideoQuality, VideoFetchFormat)
-
-
-def _enum(kind: type[_E], value: Any, name: str) -> _E:
-    try:
-        return kind(value)
-    except ValueError:
-        choices = ", ".join(m.name for m in kind)
-        raise ValueError(f"{name}={value!r} is not one of {choices}") from None
-
-
-def _record_seconds(record_for: float | None) -> float | None:
-    if record_for is None:
-        return None
-    if isinstance(record_for, bool) or not isinstance(record_for, (int, float)):
-        raise ValueError(f"record_for must be seconds (a number) or None, not {record_for!r}")
-    return float(record_for) if record_for > 0 else None
-
-
-def _room(room_info: RoomInfo | Mapping[str, Any]) -> RoomInfo:
-    if isinstance(room_info, RoomInfo):
-        return room_info
-    if isinstance(room_info, Mapping):
-        data = room_info.get("data")
-        return RoomInfo.from_json(data if isinstance(data, Mapping) and "stream_url" in data else room_info)
-    raise ValueError(f"room_info must be a RoomInfo or room info's data dict, not {type(room_info).__name__}")
-
-
-def _pick_url(room: RoomInfo, quality: VideoQuality, fmt: VideoFetchFormat) -> tuple[VideoQuality, str]:
-    if room.status == 4:
-        raise StreamUnavailableError(f"Room {room.id} is not live (its live has ended).")
-    picked = room.stream_urls.pick(quality, fmt)
-    if picked is None:
-        raise StreamUnavailableError(f"Room {room.id}'s info holds no {fmt.value} stream URL (is it live?).")
-    used, url = picked
-    if used is not quality:
-        offered = ", ".join(q.value for q in room.stream_urls.qualities)
-        log.warning("room %s offers no %s stream (only %s); recording %s", room.id, quality.value, offered, used.value)
-    if room.stream_urls.urls.get(used, {}).get(fmt) is None:
-        log.warning("room %s offers no %s stream; recording FLV", room.id, fmt.value)
-    return used, url
-
-
-def _check_output(output_path: str | os.PathLike[str]) -> Path:
-    output = Path(output_path).expanduser().absolute()
-    parent = output.parent
-    if output.is_dir():
-        raise RecordingError(f"The output path {output} is a directory; name a file inside it.")
-    if not parent.is_dir():
-        raise RecordingError(f"The output directory {parent} does not exist; create it first.")
-    if not os.access(parent, os.W_OK | os.X_OK):
-        raise RecordingError(f"The output directory {parent} is not writable by this user.")
-    return output
-
-
-def _header(session: Any, name: str) -> str | None:
-    headers = getattr(session, "headers", None)
-    value = headers.get(name) if headers is not None and hasattr(headers, "get") else None
-    return value if isinstance(value, str) and value else None
 
 
 def _session_live_check(session: Any, room_id: int) -> LiveCheck:

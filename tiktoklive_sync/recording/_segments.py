@@ -1,7 +1,8 @@
 """Joining a recording's capture files into its output file, by stream copy (no re-encoding).
 
-One capture file is remuxed (e.g. FLV -> faststart MP4); several are concatenated with ffmpeg's
-concat demuxer, so the output plays straight through the holes between segments.
+One capture file is remuxed (e.g. FLV -> Matroska); several are concatenated with ffmpeg's concat
+demuxer, each placed just after the one before (:data:`JOIN_MARGIN`), so the output plays straight
+through the holes between segments.
 """
 
 from __future__ import annotations
@@ -11,7 +12,12 @@ import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 
-from ._ffmpeg import MAP_AV
+from ._ffmpeg import MAP_AV, probe
+
+#: seconds added after each joined segment's container duration, so that its last frames (which
+#: B-frame reordering shows up to a few frames past that duration) never overlap the next segment's
+#: first ones: a hole is there anyway (see Recording.gaps)
+JOIN_MARGIN = 0.15
 
 __all__ = ["join_files", "join_argv", "concat_list"]
 
@@ -28,7 +34,8 @@ def join_files(ffmpeg: str, parts: Sequence[Path], output: Path, muxer: str | No
     temp = output.with_name(f"{output.stem}.joining{output.suffix}")
     list_file = output.with_name(f"{output.name}.concat.txt") if len(parts) > 1 else None
     if list_file is not None:
-        list_file.write_text(concat_list(parts), encoding="utf-8")
+        spans = [probe(part, ffmpeg).duration + JOIN_MARGIN for part in parts[:-1]]
+        list_file.write_text(concat_list(parts, spans), encoding="utf-8")
     size = sum(p.stat().st_size for p in parts)
     argv = join_argv(ffmpeg, parts, list_file, temp, muxer)
     try:
@@ -69,10 +76,16 @@ def join_argv(
     return argv + ["-y", str(output)]
 
 
-def concat_list(paths: Sequence[Path]) -> str:
-    """Return a concat demuxer script naming ``paths`` (absolute, quotes escaped)."""
+def concat_list(paths: Sequence[Path], durations: Sequence[float] = ()) -> str:
+    """Return a concat demuxer script naming ``paths`` (absolute, quotes escaped).
+
+    ``durations[i]`` (seconds, if given and above 0) is how far the next file is placed after the
+    start of ``paths[i]``.
+    """
     lines = []
-    for path in paths:
+    for index, path in enumerate(paths):
         escaped = str(Path(path).resolve()).replace("'", "'\\''")
         lines.append(f"file '{escaped}'")
+        if index < len(durations) and durations[index] > 0:
+            lines.append(f"duration {durations[index]:.3f}")
     return "\n".join(lines) + "\n"

@@ -18,12 +18,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from ..errors import RecordingError
-from ..models import RoomInfo, VideoFetchFormat, VideoQuality
-from ._ffmpeg import ProgressParser, capture_argv, reap, stderr_tail, stop_process
-from ._segments import join_files
+import tenacity
 
-__all__ = ["CaptureJob", "RecordingProgress", "Segment", "Gap", "Worker"]
+from .._backoff import Stopped
+from ..errors import RecordingError
+from ..models import RoomInfo
+from ._ffmpeg import ProgressParser, capture_argv
+from ._jobs import CaptureJob, Gap, RecordingProgress, Segment
+from ._process import reap, signal_process, stderr_tail, stop_process
+from ._reconnect import NothingRecorded
+from ._segments import join_files
+from ._source import check_stream_url, check_tls_support
+
+__all__ = ["Worker"]
 
 log = logging.getLogger("tiktoklive_sync")
 
@@ -33,85 +40,6 @@ _MIN_MEDIA_BYTES = 4096
 _RECORD_FOR_SLACK = 0.5
 #: what ffmpeg says when the output cannot be written: a new segment would fail the same way
 _OUTPUT_ERRORS = ("No space left on device", "File too large", "Disk quota exceeded", "Read-only file system")
-
-
-@dataclass(frozen=True)
-class CaptureJob:
-    """Everything a recording needs to run ffmpeg, decided (and checked) before it starts."""
-
-    ffmpeg: str
-    url: str
-    output: Path
-    final_muxer: str | None
-    capture_muxer: str
-    capture_suffix: str
-    quality: VideoQuality
-    record_format: VideoFetchFormat
-    record_for: float | None
-    rw_timeout_us: int
-    user_agent: str | None
-    referer: str | None
-    input_args: tuple[str, ...] = ()
-    output_args: tuple[str, ...] = ()
-    max_reconnects: int = 3
-    reconnect_delay: float = 1.0
-
-
-@dataclass(frozen=True)
-class RecordingProgress:
-    """How far a recording has got.
-
-    Attributes:
-        seconds: media seconds recorded so far, all segments together.
-        bytes: bytes written so far, all segments together.
-        bitrate: the current output bitrate in kbit/s (None until ffmpeg knows).
-        speed: how fast the current segment records relative to real time (~1.0 for a live).
-        segment: the index of the segment being recorded.
-    """
-
-    seconds: float = 0.0
-    bytes: int = 0
-    bitrate: float | None = None
-    speed: float | None = None
-    segment: int = 0
-
-
-@dataclass(frozen=True)
-class Segment:
-    """One ffmpeg run of a recording.
-
-    Attributes:
-        index: 0 for the first. path: its capture file (deleted once joined into the output).
-        started, ended: wall-clock times (``time.time()``); ended is None while it runs.
-        seconds, bytes: what it recorded. returncode: ffmpeg's exit code (None while it runs).
-        reason: why it ended: "stopped", "finished" (record_for reached), "source ended",
-            "stalled" (no data for the read timeout), "killed", "failed" or "running".
-    """
-
-    index: int
-    path: Path
-    started: float
-    ended: float | None
-    seconds: float
-    bytes: int
-    returncode: int | None
-    reason: str
-
-
-@dataclass(frozen=True)
-class Gap:
-    """A hole in a recording, in wall-clock times (``time.time()``, to within ffmpeg's ~0.5 s progress
-    period): ``start`` is when the segment before last reported new media, ``end`` when the next
-    segment first did. The joined file simply continues across it."""
-
-    after_segment: int
-    start: float
-    end: float
-
-    @property
-    def seconds(self) -> float:
-        """How long the hole lasted."""
-        return max(0.0, self.end - self.start)
 
 
 @dataclass
@@ -126,11 +54,16 @@ class _Run:
     bytes: int = 0
     reason: str = "running"
     has_data: bool = False  # set when it ends: did it record any media?
+    finished: bool = False  # set once the recording's file is final (then holder says where it went)
     first_data: float | None = None  # wall-clock times of the first and last progress with media
     last_data: float | None = None
 
+    #: where its media is now (see Segment.path); the capture file until the recording is final
+    holder: Path | None = None
+
     def snapshot(self) -> Segment:
-        return Segment(self.index, self.path, self.started, self.ended, self.seconds, self.bytes,
+        holder = self.path if self.holder is None and not self.finished else self.holder
+        return Segment(self.index, holder, self.started, self.ended, self.seconds, self.bytes,
                        self.process.returncode, self.reason)  # fmt: skip
 
 
@@ -153,10 +86,14 @@ class Worker:
         self.on_done: Callable[[], None] | None = None
         self._live_check = live_check
         self._on_progress = on_progress
+        # Taken by the worker thread (and start()) only. What other threads read is published as
+        # immutable snapshots, so no reader (a signal handler included) ever waits on it.
         self._lock = threading.Lock()
         self._runs: list[_Run] = []
-        self._stopping = threading.Event()
-        self._empty_streak = 0
+        self._segments: tuple[Segment, ...] = ()
+        self._gaps: tuple[Gap, ...] = ()
+        self._stop_requested = False  # a plain flag: setting it takes no lock
+        self._done = False  # set before `finished`: the file is final
         self._thread = threading.Thread(target=self._main, name=f"tiktoklive-record:{job.output.name}", daemon=True)
 
     # -- public face (used by Recording) -------------------------------------------------------
@@ -172,8 +109,8 @@ class Worker:
 
     @property
     def process(self) -> subprocess.Popen[bytes] | None:
-        with self._lock:
-            return self._runs[-1].process if self._runs else None
+        runs = self._runs  # appending to a list is atomic: no lock needed to read its last item
+        return runs[-1].process if runs else None
 
     @property
     def returncode(self) -> int | None:
@@ -181,13 +118,16 @@ class Worker:
         return process.returncode if process is not None else None
 
     def segments(self) -> tuple[Segment, ...]:
-        with self._lock:
-            return tuple(r.snapshot() for r in self._runs)
+        return self._segments
 
     def gaps(self) -> tuple[Gap, ...]:
-        with self._lock:
-            runs = [r for r in self._runs if r.ended is not None and r.has_data]
-        return tuple(
+        return self._gaps
+
+    def _publish(self) -> None:
+        """Refresh the snapshots readers see (called with the lock held, after every change)."""
+        self._segments = tuple(r.snapshot() for r in self._runs)
+        runs = [r for r in self._runs if r.ended is not None and r.has_data]
+        self._gaps = tuple(
             Gap(a.index, a.last_data or a.ended or a.started, b.first_data or b.started)
             for a, b in zip(runs, runs[1:], strict=False)
         )
@@ -204,26 +144,36 @@ class Worker:
         return True
 
     def stop(self, timeout: float) -> None:
-        """Stop the current ffmpeg gracefully (escalating), start no new one, wait for the file."""
-        with self._lock:
-            self._stopping.set()
+        """Stop the current ffmpeg gracefully (escalating), start no new one, wait for the file.
+
+        Safe in a signal handler: it sets a flag, signals ffmpeg and waits by polling, taking no
+        lock the interrupted code could hold; the worker thread finishes the file meanwhile.
+        """
+        self._stop_requested = True
+        if threading.current_thread() is self._thread:  # from a callback: the thread finishes by itself
             run = self._runs[-1] if self._runs else None
-        if run is not None and run.process.poll() is None:
-            log.info("stopping the recording to %s", self.job.output)
-            stop_process(run.process, timeout)
-        self.join(None)
+            if run is not None:
+                signal_process(run.process, 0.0, steps=1)
+            return
+        signalled: set[int] = set()
+        while not self._done:
+            runs = self._runs
+            run = runs[-1] if runs else None
+            if run is not None and run.index not in signalled and run.process.poll() is None:
+                signalled.add(run.index)  # a segment started just as stop() came is stopped too
+                signal_process(run.process, timeout)
+            else:
+                time.sleep(0.02)
 
     # -- the thread ----------------------------------------------------------------------------
 
     def _main(self) -> None:
         try:
             run: _Run | None = self._runs[-1]
-            while run is not None:
-                self._pump(run)
-                again = self._should_reconnect(run)
-                log.info("segment %d of %s ended (%s, exit %s, %.1f s)", run.index, self.job.output,
-                         run.reason, run.process.returncode, run.seconds)  # fmt: skip
-                run = self._launch() if again else None
+            assert run is not None
+            self._pump(run)
+            while run is not None and self._should_reconnect(run):
+                run = self._reconnect()
         except Exception as exc:  # never die silently: record why, then still finish the file
             log.exception("recording to %s failed", self.job.output)
             self.error = exc if isinstance(exc, RecordingError) else RecordingError(f"Recording failed: {exc}")
@@ -238,6 +188,7 @@ class Worker:
             except Exception as exc:
                 log.exception("could not finish %s", self.job.output)
                 self.error = RecordingError(f"Could not finish {self.job.output}: {exc}")
+            self._done = True  # first: a stop() polling for it must not need the Event's lock
             self.finished.set()
             if self.on_done is not None:
                 self.on_done()
@@ -245,7 +196,7 @@ class Worker:
     def _launch(self) -> _Run | None:
         job = self.job
         with self._lock:
-            if self._stopping.is_set():
+            if self._stop_requested:
                 return None
             index = len(self._runs)
             path = job.output.with_name(f"{job.output.name}.part{index}{job.capture_suffix}")
@@ -254,7 +205,7 @@ class Worker:
             argv = capture_argv(
                 job.ffmpeg, self.url, path, muxer=job.capture_muxer, seconds=seconds,
                 rw_timeout_us=job.rw_timeout_us, user_agent=job.user_agent, referer=job.referer,
-                input_args=job.input_args, output_args=job.output_args,
+                input_args=job.input_args, output_args=job.output_args, ca_file=job.ca_file,
             )  # fmt: skip
             stderr = tempfile.TemporaryFile()
             try:
@@ -264,6 +215,7 @@ class Worker:
                 raise RecordingError(f"Could not run ffmpeg ({job.ffmpeg}): {exc}") from exc
             run = _Run(index, path, process, stderr)
             self._runs.append(run)
+            self._publish()
         log.debug("segment %d of %s: %s", index, job.output, " ".join(argv[:-1]))
         return run
 
@@ -276,6 +228,35 @@ class Worker:
             if block is not None:
                 self._progressed(run, block)
         self._settle(run)
+        log.info("segment %d of %s ended (%s, exit %s, %.1f s)", run.index, self.job.output,
+                 run.reason, run.process.returncode, run.seconds)  # fmt: skip
+
+    def _reconnect(self) -> _Run | None:
+        """After a drop: start segments until one records media, waiting per the reconnect settings
+        between ones that record nothing.
+
+        Returns:
+            the (ended) segment that recorded media, or None: the attempts were used up, the live
+            ended, or stop() was called.
+        """
+        settings = self.job.reconnect
+        try:
+            for attempt in settings.retrying(lambda: self._stop_requested):
+                with attempt:
+                    run = self._launch()
+                    if run is None:
+                        return None
+                    self._pump(run)
+                    if run.has_data:
+                        return run
+                    if attempt.retry_state.attempt_number < settings.attempts and not self._should_reconnect(run):
+                        return None
+                    raise NothingRecorded(f"segment {run.index} recorded nothing")
+        except Stopped:
+            return None
+        except tenacity.RetryError:
+            log.warning("%s: %d segments in a row recorded nothing; giving up", self.job.output, settings.attempts)
+        return None
 
     def _settle(self, run: _Run) -> None:
         """Reap the run's ffmpeg and note what it left and why it ended."""
@@ -293,6 +274,7 @@ class Worker:
             else:
                 run.reason = "source ended" if rc == 0 else "failed"
             self.stderr_tail = tail
+            self._publish()
 
     def _progressed(self, run: _Run, block: dict[str, Any]) -> None:
         with self._lock:
@@ -310,6 +292,7 @@ class Worker:
                 segment=run.index,
             )
             self.progress = progress
+            self._publish()
         log.debug("recording %s: %.1f s, %d bytes, %s kbit/s, speed %s", self.job.output.name,
                   progress.seconds, progress.bytes, progress.bitrate, progress.speed)  # fmt: skip
         if self._on_progress is not None:
@@ -322,24 +305,25 @@ class Worker:
         """Decide whether the source dropping (not a stop, a kill or the end) warrants a new segment."""
         job = self.job
         recorded = self.progress.seconds
-        if self._stopping.is_set():
-            run.reason = "stopped"
+        if self._stop_requested:
+            with self._lock:
+                run.reason = "stopped"
+                self._publish()
             return False
         if job.record_for is not None and recorded >= job.record_for - _RECORD_FOR_SLACK:
-            run.reason = "finished"
+            with self._lock:
+                run.reason = "finished"
+                self._publish()
             return False
         rc = run.process.returncode
         if rc is None or rc < 0 or rc == 255 or not any(r.has_data for r in self._runs):
             return False  # killed, or it never recorded anything (bad URL): not a drop
         cause = next((words for words in _OUTPUT_ERRORS if words in self.stderr_tail), None)
         if cause is not None:  # the disk, not the source: reconnecting cannot help
-            self.error = RecordingError(f"ffmpeg could not write {job.output.parent} ({cause}); the recording "
-                                        f"stopped after {recorded:.1f} s.")
+            self.error = RecordingError(
+                f"ffmpeg could not write {job.output.parent} ({cause}); the recording stopped after {recorded:.1f} s."
+            )
             log.warning("%s", self.error)
-            return False
-        self._empty_streak = 0 if run.has_data else self._empty_streak + 1
-        if self._empty_streak > job.max_reconnects:
-            log.warning("%s: %d reconnects in a row recorded nothing; giving up", job.output, self._empty_streak)
             return False
         answer = self._live_check()
         if answer is False or (isinstance(answer, RoomInfo) and not answer.is_live):
@@ -348,17 +332,25 @@ class Worker:
         if isinstance(answer, RoomInfo):
             picked = answer.stream_urls.pick(job.quality, job.record_format)
             if picked is not None:
-                self.url = picked[1]
-        delay = job.reconnect_delay * 2 ** (self._empty_streak - 1) if self._empty_streak else 0.0
-        if self._stopping.wait(delay):
-            return False
+                self.url = self._fresh_url(picked[1], answer.id)
         log.info("the source of %s dropped while the room is live: starting segment %d", job.output, run.index + 1)
         return True
+
+    def _fresh_url(self, url: str, room_id: int) -> str:
+        """Return the stream URL a fresh room info names if it is fit for ffmpeg, else the one in use."""
+        try:
+            check_stream_url(url, room_id)
+            if url[:8].lower() == "https://":
+                check_tls_support(self.job.ffmpeg)
+        except RecordingError as exc:
+            log.warning("keeping the stream URL in use: %s", exc)
+            return self.url
+        return url
 
     # -- finishing the file ----------------------------------------------------------------------
 
     def _finish_file(self) -> None:
-        job = self.job
+        """Delete empty capture files, make the output from the others, and note where each went."""
         with self._lock:
             runs = list(self._runs)
         kept = [r for r in runs if r.has_data]
@@ -366,14 +358,25 @@ class Worker:
             r.stderr.close()
             if r not in kept:
                 r.path.unlink(missing_ok=True)
+        try:
+            self._finish_kept(kept)
+        finally:
+            with self._lock:
+                for r in runs:
+                    r.holder = (r.path if r.path.exists() else self.output_path) if r in kept else None
+                    r.finished = True
+                self._publish()
+
+    def _finish_kept(self, kept: list[_Run]) -> None:
+        job = self.job
         if not kept:
-            rc = runs[-1].process.returncode if runs else None
+            rc = self._runs[-1].process.returncode if self._runs else None
             self.error = RecordingError(
                 f"Nothing was recorded (ffmpeg exit code {rc}). ffmpeg said: {self.stderr_tail}"
             )
             return
-        clean = kept[0].process.returncode in (0, 255)
-        if len(kept) == 1 and clean and job.capture_muxer == job.final_muxer:
+        if len(kept) == 1 and job.capture_muxer == job.final_muxer:
+            # the capture container is crash-tolerant: even a killed ffmpeg's file is kept as written
             os.replace(kept[0].path, job.output)
             return
         problem = join_files(job.ffmpeg, [r.path for r in kept], job.output, job.final_muxer)

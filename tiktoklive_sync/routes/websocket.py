@@ -12,10 +12,9 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from google.protobuf.message import DecodeError
-
 from .._signer import WebcastPlatform
-from ..errors import UnexpectedSignatureError
+from ..errors import FrameDecodeError, UnexpectedSignatureError
+from ..live._protocol import parse_fetch_result
 from ..proto import envelope_pb2
 from ._common import check_room_id, normalize_unique_id
 
@@ -70,10 +69,9 @@ def fetch_signed_websocket(
     domain = session.endpoints.cookie_domain
     for name, value in fetched.cookies.items():
         session.cookies.set(name, value, domain=domain)
-    result = envelope_pb2.ProtoMessageFetchResult()
     try:
-        result.ParseFromString(fetched.body)
-    except DecodeError as exc:
+        result = parse_fetch_result(fetched.body)
+    except FrameDecodeError as exc:
         raise UnexpectedSignatureError(
             "The sign server's webcast response is not a ProtoMessageFetchResult (protobuf).",
             status=200,

@@ -1,4 +1,4 @@
-"""Test helpers: :class:`FakeTikTok`, a loopback TikTok speaking the real wire formats.
+"""Test tools: :class:`FakeTikTok`, a loopback TikTok speaking the real wire formats, and builders.
 
 Example::
 
@@ -11,57 +11,97 @@ Example::
 
 With the package installed, pytest gets the ``fake_tiktok`` fixture (a running FakeTikTok) from
 the plugin :mod:`tiktoklive_sync.testing.plugin`.
+
+Everything public is imported from here (``builders``, ``pages`` and ``demo`` are public modules
+too); modules whose names start with ``_`` are internal.
 """
 
-# ruff: noqa: I001  (imports are grouped by owner, between marked lines)
-from . import pages
-from .assets import png_bytes
+from . import builders, pages
+from ._assets import png_bytes
+from ._fake import DIRECT_WS_PATH, FakeTikTok, StreamSource
+from ._faults import Fault
+from ._flv_stream import FlvSample, FlvStream
+from ._hostile_frames import garbage_frame, gzip_bomb_frame, oversized_frame, truncated_gzip_frame
+from ._http_types import RecordedRequest, Reply
+from ._live_controls import LiveControls
+from ._push_records import AckRecord, EnterRoomRecord, HandshakeRecord, HeartbeatRecord
+from ._push_server import PushServer
+from ._rooms import FakeRoom
+from ._state import FakeState
+from .builders import (
+    battle,
+    chat,
+    control,
+    emote_chat,
+    envelope,
+    fetch_result,
+    follow,
+    fresh_msg_id,
+    gift,
+    join,
+    like,
+    live_end,
+    live_pause,
+    live_unpause,
+    make_user,
+    message,
+    push_frame,
+    question,
+    room_user_seq,
+    share,
+    stamp,
+    sub_notify,
+    subscribe,
+)
 from .demo import DemoFake, start_demo_fake
-from .fake import DIRECT_WS_PATH, FakeTikTok, StreamSource
-from .faults import Fault
-from .http_server import RecordedRequest, Reply
-from .rooms import FakeRoom
-
-# --- event builders (testing/builders.py) ---
-from . import builders
-from .builders import *  # noqa: F403  (chat, gift, like, ..., fetch_result, push_frame)
-from .builders import __all__ as _builder_names
-# --- end event builders ---
-
-# --- FLV stream (testing/flv_stream.py) ---
-from .flv_stream import FlvSample, FlvStream
-# --- end FLV stream ---
-
-# --- push server (testing/push_server.py) ---
-from .push_records import AckRecord, EnterRoomRecord, HandshakeRecord, HeartbeatRecord
-from .push_server import PushServer
-# --- end push server ---
 
 __all__ = [
     "DIRECT_WS_PATH",
+    "AckRecord",
     "DemoFake",
+    "EnterRoomRecord",
     "FakeRoom",
+    "FakeState",
     "FakeTikTok",
     "Fault",
+    "FlvSample",
+    "FlvStream",
+    "HandshakeRecord",
+    "HeartbeatRecord",
+    "LiveControls",
+    "PushServer",
     "RecordedRequest",
     "Reply",
     "StreamSource",
+    "battle",
+    "builders",
+    "chat",
+    "control",
+    "emote_chat",
+    "envelope",
+    "fetch_result",
+    "follow",
+    "fresh_msg_id",
+    "garbage_frame",
+    "gift",
+    "gzip_bomb_frame",
+    "join",
+    "like",
+    "live_end",
+    "live_pause",
+    "live_unpause",
+    "make_user",
+    "message",
+    "oversized_frame",
     "pages",
     "png_bytes",
+    "push_frame",
+    "question",
+    "room_user_seq",
+    "share",
     "start_demo_fake",
-    # --- event builders __all__ ---
-    "builders",
-    *_builder_names,
-    # --- end event builders __all__ ---
-    # --- FLV stream __all__ ---
-    "FlvSample",
-    "FlvStream",
-    # --- end FLV stream __all__ ---
-    # --- push server __all__ ---
-    "AckRecord",
-    "EnterRoomRecord",
-    "HandshakeRecord",
-    "HeartbeatRecord",
-    "PushServer",
-    # --- end push server __all__ ---
+    "stamp",
+    "sub_notify",
+    "subscribe",
+    "truncated_gzip_frame",
 ]

@@ -24,7 +24,7 @@ from typing import Any
 
 from ..proto.envelope_pb2 import BaseProtoMessage
 from . import builders as b
-from .batches import fetch_result, push_frame
+from ._batches import fetch_result, push_frame
 
 __all__ = ["make_corpus", "write_frames", "read_frames", "METHOD_WEIGHTS"]
 

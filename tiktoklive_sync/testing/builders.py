@@ -5,7 +5,7 @@ payload carries a complete common header: the method, a fresh unique ``msg_id`` 
 envelope and in the header), ``room_id``, ``create_time`` (now, in ms) and, where TikTok sends
 one, a ``display_text``. Users can be given as a name (``user="alice"``: nickname and @handle
 ``alice``, a stable id derived from the name) or as a ``User`` from :func:`make_user`.
-``message``, ``stamp``, ``fetch_result`` and ``push_frame`` (from ``testing.batches``) wrap
+``message``, ``stamp``, ``fetch_result`` and ``push_frame`` (from ``testing._batches``) wrap
 messages into batches and frames.
 
 Example::
@@ -31,7 +31,7 @@ from google.protobuf.message import Message
 
 from ..proto import common_pb2, linkmic_pb2, messages_pb2, notices_pb2
 from ..proto.envelope_pb2 import BaseProtoMessage
-from .batches import fetch_result, fresh_msg_id, message, push_frame, stamp
+from ._batches import fetch_result, fresh_msg_id, message, push_frame, stamp
 
 __all__ = [
     "make_user",

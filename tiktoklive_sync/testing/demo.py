@@ -14,7 +14,7 @@ from types import TracebackType
 from typing import Any
 
 from . import builders
-from .fake import FakeTikTok
+from ._fake import FakeTikTok
 
 __all__ = ["DEMO_USER", "OFFLINE_USER", "DemoFake", "start_demo_fake"]
 

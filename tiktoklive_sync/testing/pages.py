@@ -16,7 +16,7 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from .rooms import FakeRoom
+from ._rooms import FakeRoom
 
 __all__ = [
     "webcast_body",

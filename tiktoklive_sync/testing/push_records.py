@@ -1,14 +1,15 @@
-"""What FakeTikTok's push server saw, and the wire helpers it scripts messages with."""
+"""What the push server saw (the old import path; the records are in ``tiktoklive_sync.testing``).
 
-from __future__ import annotations
+:func:`common_patch` is kept for scripts written against it; new code uses
+``testing.stamp`` / ``testing._batches.rewrite_common``, which rewrite the header in place.
+"""
 
-from dataclasses import dataclass
+from ._push_records import AckRecord, EnterRoomRecord, HandshakeRecord, HeartbeatRecord
 
-__all__ = ["HeartbeatRecord", "AckRecord", "EnterRoomRecord", "HandshakeRecord", "common_patch", "varint"]
+__all__ = ["HeartbeatRecord", "AckRecord", "EnterRoomRecord", "HandshakeRecord", "common_patch"]
 
 
-def varint(n: int) -> bytes:
-    """Return the protobuf varint encoding of a non-negative ``n``."""
+def _varint(n: int) -> bytes:
     out = bytearray()
     while True:
         byte, n = n & 0x7F, n >> 7
@@ -18,47 +19,6 @@ def varint(n: int) -> bytes:
 
 
 def common_patch(msg_id: int, room_id: int) -> bytes:
-    """Wire bytes of ``field 1 { 2: msg_id, 3: room_id }``.
-
-    Appended to a message payload, protobuf's merge rule folds it into the message's common header
-    (field 1 of every webcast message), whatever the message type.
-    """
-    inner = b"\x10" + varint(msg_id) + b"\x18" + varint(room_id)
-    return b"\x0a" + varint(len(inner)) + inner
-
-
-@dataclass(frozen=True)
-class HeartbeatRecord:
-    """A heartbeat frame the server received."""
-
-    room_id: int
-    seq_id: int
-    connection: int
-
-
-@dataclass(frozen=True)
-class AckRecord:
-    """An ack frame the server received: the acked frame's ``log_id`` and its payload."""
-
-    log_id: int
-    internal_ext: str
-    connection: int
-
-
-@dataclass(frozen=True)
-class EnterRoomRecord:
-    """An enter-room frame the server received."""
-
-    room_id: int
-    cursor: str
-    connection: int
-
-
-@dataclass(frozen=True)
-class HandshakeRecord:
-    """One WebSocket handshake attempt and what the server answered."""
-
-    mode: str
-    params: dict[str, str]
-    headers: dict[str, str]
-    status: int
+    """Wire bytes of ``field 1 { 2: msg_id, 3: room_id }`` (appended, protobuf merges it into the header)."""
+    inner = b"\x10" + _varint(msg_id) + b"\x18" + _varint(room_id)
+    return b"\x0a" + _varint(len(inner)) + inner

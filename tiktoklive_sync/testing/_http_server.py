@@ -1,133 +1,41 @@
 """The fake TikTok's HTTP server: a ``ThreadingHTTPServer`` on 127.0.0.1 that records and routes.
 
-Every request is recorded as a :class:`RecordedRequest`, checked against the armed faults, and then
-answered by the first route of the fake's route table whose method and path pattern match. Route
-handlers are plain functions ``(fake, request, match) -> Reply``.
+Every request is recorded in the :class:`~._state.FakeState` it was given, checked against the
+armed faults, and then answered by the first route of its route table whose method and path
+pattern match. Route handlers are plain functions ``(state, request, match) -> Reply``.
 
 Threads: one per connection, all daemons. Connections are kept alive (HTTP/1.1) like TikTok's, so a
 ``requests.Session`` reuses them; :meth:`FakeHTTPServer.close_connections` ends them at shutdown,
-and a delayed or hung answer waits on the fake's ``stopping`` event, so stopping never blocks.
+and a delayed, hung or trickled answer waits on the state's ``stopping`` event, so stopping never
+blocks.
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import re
 import socket
 import threading
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from http.cookies import CookieError, SimpleCookie
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qs, parse_qsl, quote, urlsplit
+from typing import Any
+from urllib.parse import parse_qs, quote, urlsplit
 
 from requests.structures import CaseInsensitiveDict
 
-from .faults import malform
+from ._faults import Fault, malform
+from ._http_types import RecordedRequest, Reply, Route
+from ._state import FakeState
 
-if TYPE_CHECKING:
-    from .fake import FakeTikTok
-
-__all__ = ["RecordedRequest", "Reply", "Route", "FakeHTTPServer", "MAX_BODY_BYTES"]
+__all__ = ["FakeHTTPServer", "MAX_BODY_BYTES"]
 
 log = logging.getLogger("tiktoklive_sync.testing")
 
 #: the largest request body the fake reads (bigger ones get 413)
 MAX_BODY_BYTES = 8 * 1024 * 1024
-JSON_TYPE = "application/json; charset=utf-8"
-HTML_TYPE = "text/html; charset=utf-8"
-
-
-@dataclass(frozen=True)
-class RecordedRequest:
-    """One request the fake received.
-
-    Attributes:
-        method: ``GET``, ``POST``, ...
-        path: the URL path, percent-decoding left as sent.
-        query: query parameters (the last value of each name); ``query_lists`` has them all.
-        headers: the request headers (case-insensitive).
-        cookies: the cookies the ``Cookie`` header carried.
-        body: the raw request body.
-        received_at: ``time.monotonic()`` when it arrived.
-    """
-
-    method: str
-    path: str
-    query: dict[str, str]
-    query_lists: dict[str, list[str]]
-    headers: CaseInsensitiveDict[str]
-    cookies: dict[str, str]
-    body: bytes = b""
-    received_at: float = 0.0
-
-    @property
-    def route(self) -> str:
-        """``"METHOD /path"``, the same form ``fail_next`` takes."""
-        return f"{self.method} {self.path}"
-
-    def json(self) -> Any:
-        """Return the body parsed as JSON (None if it is not JSON)."""
-        try:
-            return json.loads(self.body)
-        except ValueError:
-            return None
-
-    def form(self) -> dict[str, str]:
-        """Return the body parsed as an HTML form (``a=1&b=2``)."""
-        return dict(parse_qsl(self.body.decode("utf-8", "replace"), keep_blank_values=True))
-
-    def text(self) -> str:
-        """Everything a secret could hide in: the path, query, headers and body, as one string."""
-        head = "\n".join(f"{k}: {v}" for k, v in self.headers.items())
-        return f"{self.method} {self.path}?{self.query_lists}\n{head}\n{self.body.decode('utf-8', 'replace')}"
-
-
-@dataclass
-class Reply:
-    """An answer of a fake route."""
-
-    status: int = 200
-    body: bytes = b""
-    content_type: str = JSON_TYPE
-    headers: list[tuple[str, str]] = field(default_factory=list)
-
-    @classmethod
-    def json(cls, value: Any, status: int = 200, headers: Sequence[tuple[str, str]] = ()) -> Reply:
-        """A JSON answer."""
-        body = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        return cls(status, body, JSON_TYPE, list(headers))
-
-    @classmethod
-    def html(cls, text: str, status: int = 200, headers: Sequence[tuple[str, str]] = ()) -> Reply:
-        """An HTML answer."""
-        return cls(status, text.encode("utf-8"), HTML_TYPE, list(headers))
-
-    @classmethod
-    def not_found(cls) -> Reply:
-        """TikTok's plain 404."""
-        return cls.html("<html><body><h1>404 Not Found</h1></body></html>", status=404)
-
-
-RouteHandler = Callable[["FakeTikTok", RecordedRequest, "re.Match[str]"], Reply]
-
-
-@dataclass(frozen=True)
-class Route:
-    """One route of the fake: a method, a path regex (full match) and its handler."""
-
-    method: str
-    pattern: re.Pattern[str]
-    handler: RouteHandler
-
-    @classmethod
-    def of(cls, method: str, regex: str, handler: RouteHandler) -> Route:
-        """Build a route from a regex string."""
-        return cls(method, re.compile(regex), handler)
 
 
 def _record(handler: BaseHTTPRequestHandler, body: bytes) -> RecordedRequest:
@@ -190,21 +98,24 @@ class _Handler(BaseHTTPRequestHandler):
         return self.rfile.read(length) if length else b""
 
     def _handle(self) -> None:
-        fake = self.server.fake
+        state = self.server.state
         body = self._read_body()
         if body is None:
             return
         request = _record(self, body)
-        fake._record(request)
-        fault = fake.faults.take(request.method, request.path)
+        state.record(request)
+        fault = state.faults.take(request.method, request.path)
         if fault is not None and fault.delay:
-            if fake.stopping.wait(fault.delay):
+            if state.stopping.wait(fault.delay):
                 self.close_connection = True  # the fake is stopping: drop the request unanswered
                 return
         status = fault.final_status if fault is not None else None
         if fault is not None and fault.redirect_to_login:
-            target = f"{fake.base_url}/login?redirect_url={quote(fake.base_url + self.path, safe='')}"
+            base = state.web_url
+            target = f"{base}/login?redirect_url={quote(base + self.path, safe='')}"
             reply = Reply.html("", status=302, headers=[("Location", target), *fault.headers.items()])
+        elif fault is not None and fault.redirect_to is not None:
+            reply = Reply.html("", status=fault.redirect_status, headers=[("Location", fault.redirect_to)])
         elif fault is not None and status is not None:
             code, data, ctype, headers = fault.error_reply()
             reply = Reply(code, data, ctype, headers)
@@ -221,12 +132,12 @@ class _Handler(BaseHTTPRequestHandler):
                 reply = Reply.json({"message": f"FakeTikTok route failed: {exc!r}", "status_code": 500}, 500)
             if fault is not None and fault.malformed:
                 reply.body = malform(reply.body, reply.content_type)
-        self._write(reply)
+        self._write(reply, fault)
 
     def _serve_stream(self, request: RecordedRequest) -> bool:
         """Hand ``GET /stream/<room_id>/<quality>.flv`` to ``fake.streams`` if one is set."""
         match = re.fullmatch(r"/stream/(\d+)/(\w+)\.flv", request.path)
-        streams = self.server.fake.streams
+        streams = self.server.state.streams
         if match is None or streams is None or request.method != "GET":
             return False
         self.close_connection = True  # a stream has no length: it ends when the connection does
@@ -236,31 +147,48 @@ class _Handler(BaseHTTPRequestHandler):
             log.debug("stream client went away")
         return True
 
-    def _write(self, reply: Reply) -> None:
+    def _write(self, reply: Reply, fault: Fault | None = None) -> None:
+        body, headers = reply.body, list(reply.headers)
+        if fault is not None and (fault.size is not None or fault.gzip_bomb is not None):
+            body, headers = fault.hostile_body(), [*headers, *fault.hostile_headers()]
+        pause = fault.trickle if fault is not None else None
         try:
             self.send_response(reply.status)
             self.send_header("Content-Type", reply.content_type)
-            self.send_header("Content-Length", str(len(reply.body)))
-            for name, value in reply.headers:
+            self.send_header("Content-Length", str(len(body)))
+            for name, value in headers:
                 self.send_header(name, value)
             self.end_headers()
-            if self.command != "HEAD" and reply.body:
-                self.wfile.write(reply.body)
+            if self.command != "HEAD" and body:
+                self._send_body(body, pause)
             self.wfile.flush()
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True
             log.debug("fake tiktok: client went away before the reply")
 
+    def _send_body(self, body: bytes, pause: float | None) -> None:
+        """Write ``body`` at once, or one byte every ``pause`` seconds (until the fake stops)."""
+        if not pause:
+            self.wfile.write(body)
+            return
+        self.close_connection = True
+        for index in range(len(body)):
+            if index and self.server.state.stopping.wait(pause):
+                return
+            self.wfile.write(body[index : index + 1])
+            self.wfile.flush()
+
 
 class FakeHTTPServer(ThreadingHTTPServer):
-    """The loopback server of one :class:`FakeTikTok`."""
+    """The loopback HTTP server of one fake: records into ``state``, answers from ``routes``."""
 
     daemon_threads = True
     block_on_close = False
+    request_queue_size = 128  # many clients connecting at once (a pool of creators) are not refused
     allow_reuse_address = True
 
-    def __init__(self, fake: FakeTikTok, routes: Sequence[Route], host: str = "127.0.0.1", port: int = 0) -> None:
-        self.fake = fake
+    def __init__(self, state: FakeState, routes: Sequence[Route], host: str = "127.0.0.1", port: int = 0) -> None:
+        self.state = state
         self.routes = list(routes)
         self._open: set[socket.socket] = set()
         self._open_lock = threading.Lock()
@@ -276,7 +204,7 @@ class FakeHTTPServer(ThreadingHTTPServer):
             if route.method != request.method and not (route.method == "GET" and request.method == "HEAD"):
                 wrong_method = True
                 continue
-            return route.handler(self.fake, request, match)
+            return route.handler(self.state, request, match)
         if wrong_method:
             return Reply.json({"message": "method not allowed", "status_code": 405}, status=405)
         return Reply.not_found()

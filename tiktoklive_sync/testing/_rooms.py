@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 __all__ = ["FakeRoom", "RoomRegistry", "ROOM_STATUS_LIVE", "ROOM_STATUS_ENDED"]
 
@@ -51,6 +51,8 @@ class FakeRoom:
     following_count: int = 87
     like_count: int = 3_210
     create_time: int = field(default_factory=lambda: int(time.time()) - 600)
+    #: True once a live of this room has ended: the next live gets a new room id
+    ended_live: bool = field(default=False, repr=False)
 
     @property
     def status(self) -> int:
@@ -69,6 +71,7 @@ class RoomRegistry:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._by_unique: dict[str, FakeRoom] = {}
+        self._past: dict[int, FakeRoom] = {}  # room id of an ended live -> that room as it ended
         self._room_ids = itertools.count(_FIRST_ROOM_ID)
         self._user_ids = itertools.count(_FIRST_USER_ID)
 
@@ -80,7 +83,7 @@ class RoomRegistry:
         """
         key = normalise_unique_id(unique_id)
         with self._lock:
-            rid = room_id if room_id is not None else next(self._room_ids)
+            rid = room_id if room_id is not None else self._fresh_room_id()
             uid = user_id if user_id is not None else next(self._user_ids)
             if rid <= 0 or uid <= 0:
                 raise ValueError("room_id and user_id must be positive integers")
@@ -110,16 +113,49 @@ class RoomRegistry:
             return self._by_unique.get(key)
 
     def by_room_id(self, room_id: int | str) -> FakeRoom | None:
-        """Return the room with this id, or None (also for ids that are not numbers)."""
+        """Return the room with this id, or None (also for ids that are not numbers).
+
+        The id of an ended live of a creator who is live again in a new room gives that ended room
+        (not live), as TikTok's room info does for an old room id.
+        """
         rid = _to_int(room_id)
         with self._lock:
-            return next((r for r in self._by_unique.values() if r.room_id == rid), None)
+            current = next((r for r in self._by_unique.values() if r.room_id == rid), None)
+            return current if current is not None else self._past.get(rid or 0)
 
     def by_user_id(self, user_id: int | str) -> FakeRoom | None:
         """Return the room of the user with this numeric id, or None."""
         uid = _to_int(user_id)
         with self._lock:
             return next((r for r in self._by_unique.values() if r.user_id == uid), None)
+
+    def set_live(self, unique_id: str, live: bool) -> FakeRoom | None:
+        """Start or end the live of ``unique_id``; returns the room, or None for an unknown user.
+
+        Starting a live after one ended is a new live, as on TikTok: a new room id (the old one
+        keeps answering as an ended room) and a new start time.
+        """
+        key = normalise_unique_id(unique_id)
+        with self._lock:
+            room = self._by_unique.get(key)
+            if room is None:
+                return None
+            if live and not room.live and room.ended_live:
+                self._past[room.room_id] = replace(room)
+                room.room_id = self._fresh_room_id()
+                room.create_time = int(time.time())
+                room.ended_live = False
+            elif not live and room.live:
+                room.ended_live = True
+            room.live = live
+            return room
+
+    def _fresh_room_id(self) -> int:
+        taken = {r.room_id for r in self._by_unique.values()} | set(self._past)
+        rid = next(self._room_ids)
+        while rid in taken:
+            rid = next(self._room_ids)
+        return rid
 
     def all(self) -> list[FakeRoom]:
         """Return every room, in the order they were added."""

@@ -13,14 +13,23 @@ What a matching request gets:
 - ``malformed=True``: the real answer, broken (truncated JSON, an HTML page whose data script is
   not JSON, bytes that are not protobuf);
 - ``delay``: any of the above, ``delay`` seconds late (``math.inf``: never, until the fake stops).
+
+Hostile answers (a server attacking the client):
+
+- ``redirect_to=URL`` (``redirect_status``, 302 by default): a redirect anywhere, e.g. another host;
+- ``size=N``: a JSON body of exactly ``N`` bytes instead of the real one;
+- ``gzip_bomb=N``: a small gzip-encoded body (``Content-Encoding: gzip``) inflating to ``N`` bytes;
+- ``trickle=S``: the answer's body one byte every ``S`` seconds.
 """
 
 from __future__ import annotations
 
 import fnmatch
+import functools
 import json
 import math
 import threading
+import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -91,6 +100,11 @@ class Fault:
     redirect_to_login: bool = False
     headers: dict[str, str] = field(default_factory=dict)
     remaining: int | None = 1
+    redirect_to: str | None = None
+    redirect_status: int = 302
+    size: int | None = None
+    gzip_bomb: int | None = None
+    trickle: float | None = None
 
     def matches(self, method: str, path: str) -> bool:
         """True if this fault applies to a ``method`` request for ``path``."""
@@ -107,7 +121,10 @@ class Fault:
             return self.status
         if self.retry_after is not None:
             return 429
-        if self.body is not None or self.malformed or self.delay is not None:
+        if self.redirect_to is not None:
+            return self.redirect_status
+        keeps_answer = (self.body, self.delay, self.size, self.gzip_bomb, self.trickle)
+        if self.malformed or any(option is not None for option in keeps_answer):
             return None
         return 500
 
@@ -127,6 +144,39 @@ class Fault:
         if self.malformed:
             data = malform(data, ctype)
         return status, data, ctype, headers
+
+
+    def hostile_body(self) -> bytes:
+        """The body of a ``size`` or ``gzip_bomb`` fault (gzip bytes for a bomb)."""
+        if self.gzip_bomb is not None:
+            return _gzip_bomb(self.gzip_bomb)
+        return _sized_json(self.size or 0)
+
+    def hostile_headers(self) -> list[tuple[str, str]]:
+        """Extra headers of a hostile body (``Content-Encoding: gzip`` for a bomb)."""
+        return [("Content-Encoding", "gzip")] if self.gzip_bomb is not None else []
+
+
+def _sized_json(size: int) -> bytes:
+    """A JSON object of exactly ``size`` bytes (at least ``{}``)."""
+    if size < 12:
+        return b"{}".ljust(max(size, 2))
+    return b'{"pad":"' + b"x" * (size - 10) + b'"}'
+
+
+@functools.lru_cache(maxsize=4)
+def _gzip_bomb(inflated: int) -> bytes:
+    """Gzip bytes that inflate to a JSON object of ``inflated`` bytes (mostly blanks)."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    parts = [packer.compress(b'{"pad":"')]
+    blank, left = b" " * (1 << 20), max(0, inflated - 10)
+    while left:
+        step = min(left, len(blank))
+        parts.append(packer.compress(blank[:step]))
+        left -= step
+    parts.append(packer.compress(b'"}'))
+    parts.append(packer.flush())
+    return b"".join(parts)
 
 
 class FaultBook:
@@ -151,6 +201,13 @@ class FaultBook:
         status = options.get("status")
         if status is not None and not 100 <= status <= 599:
             raise ValueError(f"status must be an HTTP status (100-599), not {status}")
+        for name in ("size", "gzip_bomb"):
+            value = options.get(name)
+            if value is not None and (not isinstance(value, int) or value < 0):
+                raise ValueError(f"{name} must be a whole number of bytes, not {value!r}")
+        trickle = options.get("trickle")
+        if trickle is not None and not (isinstance(trickle, (int, float)) and 0 < trickle < math.inf):
+            raise ValueError(f"trickle must be a finite positive number of seconds, not {trickle!r}")
         fault = Fault(method=method, pattern=pattern, remaining=times, **options)
         with self._lock:
             self._faults.append(fault)

@@ -1,0 +1,33 @@
+"""The real command in a subprocess: ``python -m tiktoklive_sync ...`` from this checkout."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def cli_env(**extra: str) -> dict[str, str]:
+    """The environment of a subprocess run: this checkout first on sys.path, no proxies, no keys."""
+    env = {k: v for k, v in os.environ.items()
+           if k.lower() not in ("http_proxy", "https_proxy", "all_proxy", "no_proxy")
+           and k not in ("TIKTOKLIVE_SIGN_API_KEY", "SIGN_API_KEY")}
+    env["PYTHONPATH"] = os.pathsep.join([str(REPO), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+    env["PYTHONUNBUFFERED"] = "1"
+    env.update(extra)
+    return env
+
+
+def spawn(*argv: str, **env: str) -> subprocess.Popen[str]:
+    """Start ``python -m tiktoklive_sync ARGS`` (the real command) with pipes for stdout and stderr."""
+    return subprocess.Popen([sys.executable, "-m", "tiktoklive_sync", *argv], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=cli_env(**env), cwd=REPO)
+
+
+def run_command(*argv: str, timeout: float = 120, **env: str) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m tiktoklive_sync ARGS`` to the end; returns the finished process."""
+    return subprocess.run([sys.executable, "-m", "tiktoklive_sync", *argv], capture_output=True, text=True,
+                          timeout=timeout, env=cli_env(**env), cwd=REPO)
