@@ -62,8 +62,9 @@ from __future__ import annotations
 import enum
 from typing import Any
 
-from ._scrub import scrub
 import requests
+
+from ._scrub import scrub
 
 __all__ = [
     "TikTokLiveError",
