@@ -25,7 +25,7 @@ import logging
 import os
 import secrets
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import requests
 import requests.adapters
@@ -35,11 +35,9 @@ from ._budget import RequestBudget
 from ._endpoints import Endpoints
 from ._retry import RetryPolicy
 from ._scrub import redact, register_secret
+from ._signer import Signer
 from ._transport import TransportAdapter, check_verify, one_deadline, retries_disabled
 from ._validate import positive_number
-
-if TYPE_CHECKING:
-    from ._signer import Signer
 
 __all__ = [
     "Endpoints", "Session", "redact", "DEFAULT_TIMEOUT", "DEFAULT_MAX_BODY_BYTES", "DEADLINE_FACTOR", "POOL_SIZE",
@@ -207,8 +205,6 @@ class Session(requests.Session):
     def signer(self) -> Signer:
         """The sign server client bound to this Session."""
         if self._signer is None:
-            from ._signer import Signer
-
             self._signer = Signer(self)
         return self._signer
 
