@@ -6,8 +6,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-import tiktoklive_sync as tls
-
+from .models import VideoQuality
 from .routes._common import normalize_unique_id
 
 __all__ = ["check_handles", "check_quality", "check_record_dir"]
@@ -46,18 +45,18 @@ def check_handles(values: list[Any]) -> list[str]:
     return list(out)
 
 
-def check_quality(value: tls.VideoQuality | str | None) -> tls.VideoQuality | None:
+def check_quality(value: VideoQuality | str | None) -> VideoQuality | None:
     """Return ``value`` as a VideoQuality (None stays None).
 
     Raises:
         ValueError: not a quality's name.
     """
-    if value is None or isinstance(value, tls.VideoQuality):
+    if value is None or isinstance(value, VideoQuality):
         return value
     try:
-        return tls.VideoQuality(str(value).lower())
+        return VideoQuality(str(value).lower())
     except ValueError:
-        names = ", ".join(q.value for q in tls.VideoQuality)
+        names = ", ".join(q.value for q in VideoQuality)
         raise ValueError(f"record_quality must be one of {names}, not {value!r}") from None
 
 

@@ -17,9 +17,15 @@ from typing import TYPE_CHECKING, Any
 
 import requests
 
-import tiktoklive_sync as tls
-
+from ._session import Session
+from .errors import TikTokLiveError
+from .events import ConnectEvent, DisconnectEvent, LiveEndEvent
+from .live._checkpoint import LiveCheckpoint
+from .live.client import LiveClient
 from .models import LiveState
+from .recording import record_stream
+from .routes import fetch_is_live, fetch_room_info
+from .streaks import GiftStreak, GiftStreaks
 
 if TYPE_CHECKING:
     from .pool import LivePool
@@ -74,7 +80,7 @@ class PoolEntry:
     checkpoint: Any = None
     removed: bool = False
     client: Any = None
-    streaks: tls.GiftStreaks | None = None
+    streaks: GiftStreaks | None = None
     thread: threading.Thread | None = None
 
     def snapshot(self) -> CreatorStatus:
@@ -99,11 +105,11 @@ def _start_recording(pool: LivePool, entry: PoolEntry, room_id: int) -> Any:
     """Start recording the live; None (and ``last_error`` set) if that failed."""
     assert pool.record_dir is not None
     try:
-        info = tls.fetch_room_info(pool.session, room_id=room_id)
+        info = fetch_room_info(pool.session, room_id=room_id)
         path = recording_path(pool.record_dir, entry.unique_id, datetime.now(timezone.utc), room_id)
         options: dict[str, Any] = {"quality": pool.record_quality} if pool.record_quality is not None else {}
-        rec = tls.record_stream(pool.session, path, info, **options)
-    except (tls.TikTokLiveError, requests.RequestException, OSError, ValueError) as exc:
+        rec = record_stream(pool.session, path, info, **options)
+    except (TikTokLiveError, requests.RequestException, OSError, ValueError) as exc:
         entry.last_error = exc
         log.warning("cannot record @%s (room %d): %s", entry.unique_id, room_id, exc)
         return None
@@ -123,9 +129,9 @@ def _stop_recording(entry: PoolEntry, rec: Any) -> None:
     entry.recording_path = rec.output_path
 
 
-def _streak_tracker(pool: LivePool) -> tls.GiftStreaks | None:
-    """A GiftStreaks for this live when a handler wants tls.GiftStreak records, else None."""
-    return tls.GiftStreaks() if pool._wants(tls.GiftStreak) else None
+def _streak_tracker(pool: LivePool) -> GiftStreaks | None:
+    """A GiftStreaks for this live when a handler wants GiftStreak records, else None."""
+    return GiftStreaks() if pool._wants(GiftStreak) else None
 
 
 def watch_live(pool: LivePool, entry: PoolEntry, room_id: int) -> bool:
@@ -137,8 +143,8 @@ def watch_live(pool: LivePool, entry: PoolEntry, room_id: int) -> bool:
     uid = entry.unique_id
     # a room watched before (its live resumed) continues after what was delivered then
     last = entry.checkpoint
-    resume = last if last is not None and last.room_id == room_id else tls.LiveCheckpoint(room_id=room_id)
-    client = tls.LiveClient(uid, session=pool.session, connect=pool.connect, settings=pool.settings, resume=resume)
+    resume = last if last is not None and last.room_id == room_id else LiveCheckpoint(room_id=room_id)
+    client = LiveClient(uid, session=pool.session, connect=pool.connect, settings=pool.settings, resume=resume)
     entry.client = client
     if pool.stopping or entry.removed:  # a stop that came before the client was visible to it
         entry.client = None
@@ -152,17 +158,17 @@ def watch_live(pool: LivePool, entry: PoolEntry, room_id: int) -> bool:
     try:
         for event in client.events():
             entry.events_seen += 1
-            if isinstance(event, tls.ConnectEvent):
+            if isinstance(event, ConnectEvent):
                 entry.connected_since = datetime.now(timezone.utc)
-            elif isinstance(event, tls.DisconnectEvent):
+            elif isinstance(event, DisconnectEvent):
                 entry.connected_since = None
-            elif isinstance(event, tls.LiveEndEvent):
+            elif isinstance(event, LiveEndEvent):
                 ended = True
             pool.put(uid, event)
             if streaks is not None:
                 for streak in streaks.feed(event):
                     pool.put(uid, streak)
-    except (tls.TikTokLiveError, requests.RequestException, OSError) as exc:
+    except (TikTokLiveError, requests.RequestException, OSError) as exc:
         entry.last_error = exc
         log.warning("watching @%s (room %d) failed: %s", uid, room_id, exc)
     finally:
@@ -180,10 +186,10 @@ def watch_live(pool: LivePool, entry: PoolEntry, room_id: int) -> bool:
     return ended
 
 
-def live_again(session: tls.Session, room_id: int) -> bool:
+def live_again(session: Session, room_id: int) -> bool:
     """Whether check_alive says a room whose live ended is live again (False if it cannot tell)."""
     try:
-        return bool(tls.fetch_is_live(session, room_id=room_id))
+        return bool(fetch_is_live(session, room_id=room_id))
     except Exception as exc:
         log.debug("could not check room %d again: %s", room_id, exc)
         return False

@@ -1,9 +1,9 @@
 """The pytest plugin of tiktoklive_sync (registered through the ``pytest11`` entry point).
 
 pytest loads this module in EVERY project where tiktoklive_sync is installed, so it imports nothing
-beyond pytest and the base install: FakeTikTok (which needs the ``[testing]`` extra's ``websockets``)
-is imported only when a test asks for the fixture. Without the extra, that one test fails with the
-install command; every other test runs.
+beyond pytest and the base install, and imports FakeTikTok only when a test asks for the fixture
+(FakeTikTok itself needs nothing beyond the base install). Should it not import, that one test fails
+with the install command; every other test runs.
 
 Fixtures:
     fake_tiktok: a running :class:`~tiktoklive_sync.testing.FakeTikTok`, stopped after the test.
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 __all__ = ["fake_tiktok"]
 
-INSTALL_HINT = 'the fake_tiktok fixture needs the testing extra: pip install "tiktoklive-sync[testing]"'
+INSTALL_HINT = 'the fake_tiktok fixture could not import FakeTikTok; reinstall: pip install "tiktoklive-sync[testing]"'
 
 
 @pytest.fixture
@@ -36,7 +36,7 @@ def fake_tiktok() -> Iterator[FakeTikTok]:
     """A FakeTikTok on 127.0.0.1 (free port), running for the duration of one test."""
     try:
         from .testing import FakeTikTok
-    except ModuleNotFoundError as exc:  # websockets (the [testing] extra) is not installed
+    except ImportError as exc:  # a broken or partial install
         pytest.fail(f"{INSTALL_HINT} ({exc})", pytrace=False)
     with FakeTikTok() as fake:
         yield fake

@@ -13,18 +13,26 @@ from __future__ import annotations
 
 import email.utils
 import logging
+import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import requests
 import tenacity
 
+from ._backoff import exponential, server_directed, stop_when_asked_longer
+from ._scrub import scrub
+from ._validate import non_negative_number, whole_number
+
 __all__ = ["RetryPolicy", "retry_after_seconds", "NO_RETRY"]
 
 log = logging.getLogger("tiktoklive_sync")
 
 RETRYABLE_EXCEPTIONS = (requests.ConnectionError, requests.exceptions.ChunkedEncodingError)
+_IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS"})
+_DAY = 86400.0
 
 
 def retry_after_seconds(response: requests.Response, now: float | None = None) -> float | None:
@@ -38,7 +46,8 @@ def retry_after_seconds(response: requests.Response, now: float | None = None) -
     if value:
         value = value.strip()
         try:
-            return max(0.0, float(value))
+            seconds = float(value)
+            return max(0.0, seconds) if math.isfinite(seconds) else None
         except ValueError:
             try:
                 when = email.utils.parsedate_to_datetime(value)
@@ -52,6 +61,8 @@ def retry_after_seconds(response: requests.Response, now: float | None = None) -
             number = float(reset.strip())
         except ValueError:
             return None
+        if not math.isfinite(number):
+            return None
         # A unix time is large; a small number is a delta (draft IETF RateLimit headers).
         return max(0.0, number - now) if number > 10**9 else max(0.0, number)
     return None
@@ -61,13 +72,19 @@ def retry_after_seconds(response: requests.Response, now: float | None = None) -
 class RetryPolicy:
     """How a Session retries idempotent requests.
 
+    Applied by the Session's transport adapter (:mod:`tiktoklive_sync._transport`), so every GET is
+    covered: routes, the sign server client and ``Session.send()`` alike.
+
     Attributes:
-        attempts: tries in all, the first included (1 = never retry).
-        max_seconds: time budget for all tries and waits together.
+        attempts: tries in all, the first included (1 = never retry); 1 to 100.
+        max_seconds: time budget for all tries and waits together (at most a day).
         backoff: the first wait when the server does not say; doubles each time (with jitter).
         max_wait: the longest single wait; a longer Retry-After is not waited for.
         statuses: HTTP statuses that are retried.
-        methods: HTTP methods that are retried (idempotent ones only).
+        methods: HTTP methods that are retried (idempotent ones only: POST is refused).
+
+    Raises:
+        ValueError: a field that is not a finite number in range (naming it), or POST in ``methods``.
     """
 
     attempts: int = 3
@@ -78,42 +95,42 @@ class RetryPolicy:
     methods: frozenset[str] = field(default_factory=lambda: frozenset({"GET", "HEAD", "OPTIONS"}))
 
     def __post_init__(self) -> None:
-        if self.attempts < 1:
-            raise ValueError("RetryPolicy.attempts must be at least 1")
-        if self.max_seconds < 0 or self.backoff < 0 or self.max_wait < 0:
-            raise ValueError("RetryPolicy times must not be negative")
+        whole_number("RetryPolicy.attempts", self.attempts, minimum=1, maximum=100)
+        non_negative_number("RetryPolicy.max_seconds", self.max_seconds, maximum=_DAY)
+        non_negative_number("RetryPolicy.backoff", self.backoff, maximum=_DAY)
+        non_negative_number("RetryPolicy.max_wait", self.max_wait, maximum=_DAY)
+        for status in self.statuses:
+            whole_number("RetryPolicy.statuses", status, minimum=100, maximum=599)
+        unsafe = {m.upper() for m in self.methods} - _IDEMPOTENT
+        if unsafe:
+            raise ValueError(f"RetryPolicy.methods may hold idempotent methods only, not {sorted(unsafe)}")
 
     def applies_to(self, method: str) -> bool:
         """Return True if requests with this HTTP method may be retried."""
-        return self.attempts > 1 and method.upper() in self.methods
+        return self.attempts > 1 and method.upper() in {m.upper() for m in self.methods}
 
-    def _server_wait(self, state: tenacity.RetryCallState) -> float | None:
+    @staticmethod
+    def _server_wait(state: tenacity.RetryCallState) -> float | None:
         outcome = state.outcome
         if outcome is None or outcome.failed:
             return None
-        return retry_after_seconds(outcome.result())
+        result = outcome.result()
+        return retry_after_seconds(result) if isinstance(result, requests.Response) else None
 
     def _should_retry_response(self, response: Any) -> bool:
         return isinstance(response, requests.Response) and response.status_code in self.statuses
 
-    def _stop(self, state: tenacity.RetryCallState) -> bool:
-        if state.attempt_number >= self.attempts:
-            return True
-        elapsed = state.seconds_since_start or 0.0
-        asked = self._server_wait(state)
-        if asked is not None and (asked > self.max_wait or elapsed + asked > self.max_seconds):
-            log.warning("not retrying: server asked to wait %.1f s (limit %.1f s)", asked, self.max_wait)
-            return True
-        return elapsed >= self.max_seconds
+    def _give_up_on_budget(self, deadline: float | None) -> Callable[[tenacity.RetryCallState], bool]:
+        """Stop when the next wait would run past ``max_seconds`` or the call's total deadline."""
 
-    def _wait(self, state: tenacity.RetryCallState) -> float:
-        asked = self._server_wait(state)
-        if asked is not None:
-            return asked
-        backoff = tenacity.wait_exponential(multiplier=self.backoff, max=self.max_wait) + tenacity.wait_random(
-            0, self.backoff
-        )
-        return float(min(self.max_wait, backoff(state)))
+        def stop(state: tenacity.RetryCallState) -> bool:
+            upcoming = state.upcoming_sleep or 0.0
+            elapsed = state.seconds_since_start or 0.0
+            if elapsed + upcoming > self.max_seconds:
+                return True
+            return deadline is not None and time.monotonic() + upcoming >= deadline
+
+        return stop
 
     @staticmethod
     def _before_sleep(state: tenacity.RetryCallState) -> None:
@@ -121,23 +138,33 @@ class RetryPolicy:
         if outcome is None:
             return
         if outcome.failed:
-            what = repr(outcome.exception())
+            what = f"{type(outcome.exception()).__name__}: {outcome.exception()}"
         else:
             response = outcome.result()
             what = f"HTTP {response.status_code}"
             response.close()  # give the connection back before sleeping
         wait = state.next_action.sleep if state.next_action else 0.0
-        log.warning("retrying after %s (attempt %d, waiting %.2f s)", what, state.attempt_number, wait)
+        # retries are chatter: INFO (a user sees the final error, not each attempt); scrubbed
+        log.info("retrying after %s (attempt %d, waiting %.2f s)", scrub(what), state.attempt_number, wait)
 
-    def retrying(self) -> tenacity.Retrying:
+    def retrying(self, *, deadline: float | None = None) -> tenacity.Retrying:
         """Return a ``tenacity.Retrying`` that runs one request under this policy.
 
-        When retries run out on a retryable *status*, the last response is returned (so the caller
-        can raise a named error that carries the status); on an exception, it is re-raised.
+        Built from the shared blocks of :mod:`tiktoklive_sync._backoff`: an exponential wait with
+        jitter, overridden by what the server asks for (``Retry-After``), and giving up when the server
+        asks for longer than ``max_wait``. ``deadline`` (a ``time.monotonic()`` value) also ends it.
+        When retries run out on a retryable *status*, the last response is returned (so the caller can
+        raise a named error that carries the status); on an exception, it is re-raised.
         """
+        asked = self._server_wait
+        stops = (
+            tenacity.stop_after_attempt(self.attempts),
+            stop_when_asked_longer(asked, self.max_wait, on_give_up=_log_give_up(self.max_wait)),
+            self._give_up_on_budget(deadline),
+        )
         return tenacity.Retrying(
-            stop=self._stop,
-            wait=self._wait,
+            stop=lambda state: any(stop(state) for stop in stops),
+            wait=server_directed(asked, exponential(initial=self.backoff, maximum=self.max_wait)),
             retry=(
                 tenacity.retry_if_exception_type(RETRYABLE_EXCEPTIONS)
                 | tenacity.retry_if_result(self._should_retry_response)
@@ -146,6 +173,13 @@ class RetryPolicy:
             retry_error_callback=lambda state: state.outcome.result() if state.outcome else None,
             reraise=True,
         )
+
+
+def _log_give_up(limit: float) -> Callable[[float], None]:
+    def give_up(asked: float) -> None:
+        log.info("not retrying: the server asked to wait %.1f s (limit %.1f s)", asked, limit)
+
+    return give_up
 
 
 #: a policy that never retries

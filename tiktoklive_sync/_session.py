@@ -5,8 +5,10 @@
 
 - :class:`Endpoints`: every host the library talks to, so tests (and proxies) can point it elsewhere;
 - TikTok's default headers, query parameters and cookies (PROTOCOL.md section 1), in one place;
-- a default ``timeout`` on every request (requests has none), so nothing waits forever;
-- retries of idempotent requests under a :class:`~tiktoklive_sync._retry.RetryPolicy` (tenacity);
+- a transport adapter (:mod:`tiktoklive_sync._transport`) that gives every request a default
+  ``timeout`` (requests has none), a total ``deadline``, a body limit (``max_body_bytes``, counted
+  after decompression), retries of idempotent requests under a
+  :class:`~tiktoklive_sync._retry.RetryPolicy` (tenacity), and a shared request budget;
 - the login cookies (:meth:`Session.set_session`) and the sign server client (:attr:`Session.signer`).
 
 Example::
@@ -23,26 +25,39 @@ import logging
 import os
 import secrets
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from typing import Any
 
 import requests
 import requests.adapters
 
 from ._browser import BrowserProfile, random_profile
 from ._budget import RequestBudget
+from ._endpoints import Endpoints
 from ._retry import RetryPolicy
+from ._scrub import redact, register_secret
+from ._signer import Signer
+from ._transport import TransportAdapter, check_verify, one_deadline, retries_disabled
+from ._validate import positive_number
 
-if TYPE_CHECKING:
-    from ._signer import Signer
-
-__all__ = ["Endpoints", "Session", "redact", "DEFAULT_TIMEOUT", "POOL_SIZE"]
+__all__ = [
+    "Endpoints", "Session", "redact", "DEFAULT_TIMEOUT", "DEFAULT_MAX_BODY_BYTES", "DEADLINE_FACTOR", "POOL_SIZE",
+    "SIGN_API_KEY_ENV",
+]
 
 log = logging.getLogger("tiktoklive_sync")
 
 #: (connect, read) seconds applied to every request that does not name its own timeout
 DEFAULT_TIMEOUT: tuple[float, float] = (5.0, 15.0)
+
+#: the total deadline of a call, by default: this many times the read timeout
+DEADLINE_FACTOR = 4.0
+#: the largest answer body accepted by default (after decompression); TikTok's room info is ~50 KB
+DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024
+#: the environment variable the sign API key is read from (``SIGN_API_KEY`` is read if it is unset)
+SIGN_API_KEY_ENV = "TIKTOKLIVE_SIGN_API_KEY"
+_OLD_SIGN_API_KEY_ENV = "SIGN_API_KEY"
+#: the longest timeout or deadline accepted (a day): anything longer is a mistake, not a wish
+_MAX_SECONDS = 86400.0
 
 SESSION_COOKIES = ("sessionid", "sessionid_ss", "sid_tt")
 
@@ -51,72 +66,30 @@ SESSION_COOKIES = ("sessionid", "sessionid_ss", "sid_tt")
 POOL_SIZE = 32
 
 
-def redact(secret: str | None) -> str:
-    """Return a form of a secret that is safe to log: its first 4 characters and a mask."""
-    if not secret:
-        return "<none>"
-    return secret[:4] + "*" * 8
-
-
-@dataclass(frozen=True)
-class Endpoints:
-    """Every base URL the library uses. Nothing else in the library hard-codes a host.
-
-    Attributes:
-        web: TikTok's web app (HTML pages and ``/api-live/``).
-        webcast: the webcast JSON API, including its ``/webcast`` path.
-        sign: the signature server.
-        ws_direct: the push server URL used when connecting without a sign server.
-        cookie_domain: the domain the TikTok cookies are stored for.
-    """
-
-    web: str = "https://www.tiktok.com"
-    webcast: str = "https://webcast.tiktok.com/webcast"
-    sign: str = "https://api.eulerstream.com"
-    ws_direct: str = "wss://webcast-ws.tiktok.com/webcast/im/ws_proxy/ws_reuse_supplement/"
-    cookie_domain: str = ".tiktok.com"
-
-    def web_url(self, path: str) -> str:
-        """Return ``web`` joined with ``path`` (which starts with ``/``)."""
-        return self.web.rstrip("/") + path
-
-    def webcast_url(self, path: str) -> str:
-        """Return ``webcast`` joined with ``path`` (``/room/info/`` -> ``.../webcast/room/info/``)."""
-        return self.webcast.rstrip("/") + path
-
-    def sign_url(self, path: str) -> str:
-        """Return ``sign`` joined with ``path``."""
-        return self.sign.rstrip("/") + path
-
-    @property
-    def sign_host(self) -> str:
-        """The host name of the sign server (what ``trusted_sign_hosts`` is compared with)."""
-        return (urlsplit(self.sign).hostname or "").lower()
-
-    def with_base(self, base: str) -> Endpoints:
-        """Return Endpoints with every HTTP host replaced by ``base`` (e.g. a local fake)."""
-        base = base.rstrip("/")
-        return replace(self, web=base, webcast=base + "/webcast", sign=base + "/sign")
-
-
 class Session(requests.Session):
     """A requests Session that speaks to TikTok LIVE.
 
     Args:
-        sign_api_key: API key for the sign server (default: ``$SIGN_API_KEY``). Never logged.
+        sign_api_key: API key for the sign server (default: ``$TIKTOKLIVE_SIGN_API_KEY``, else the
+            older ``$SIGN_API_KEY``). Never logged.
         timeout: default ``(connect, read)`` seconds (or one number) for every request.
+        deadline: the most seconds one call may take in all (connecting, every retry and wait,
+            reading the body); default :data:`DEADLINE_FACTOR` times the read timeout. Passing it
+            ends the call with ``requests.ReadTimeout`` (or ``ConnectTimeout``).
+        max_body_bytes: the largest answer body accepted, counted after decompression (default
+            8 MiB); a larger one raises ResponseTooLargeError without being held in memory.
+        max_requests_per_second: a :class:`RequestBudget` shared by every request of the Session
+            (all threads, each retry and redirect counted; None: unlimited). Kept as :attr:`budget`.
         proxies: requests-style proxies, e.g. ``{"https": "http://user:pw@host:port"}``.
         endpoints: where to send requests (default: the real TikTok).
         retry: the :class:`RetryPolicy` for idempotent requests.
         trusted_sign_hosts: sign server host names that may receive the session id (default:
             ``$WHITELIST_AUTHENTICATED_SESSION_ID_HOST``). Nobody is trusted otherwise.
         profile: the :class:`BrowserProfile` to present (default: a random preset, kept for life).
-        max_requests_per_second: a shared :class:`RequestBudget` for every request sent with the
-            Session (all threads, retries and redirects included; None: unlimited). Kept as
-            :attr:`budget`.
 
     Raises:
-        ValueError: a timeout that is not positive, or a request rate that is not positive.
+        ValueError: a timeout, deadline, body limit or request rate that is not a finite number in
+            range (the message names it).
     """
 
     def __init__(
@@ -129,15 +102,24 @@ class Session(requests.Session):
         retry: RetryPolicy | None = None,
         trusted_sign_hosts: Iterable[str] | None = None,
         profile: BrowserProfile | None = None,
+        deadline: float | None = None,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
         max_requests_per_second: float | None = None,
     ) -> None:
         super().__init__()
-        self.budget = RequestBudget(max_requests_per_second) if max_requests_per_second is not None else None
-        self.timeout = _check_timeout(timeout if timeout is not None else DEFAULT_TIMEOUT)
+        self.timeout = timeout if timeout is not None else DEFAULT_TIMEOUT
+        if deadline is not None:
+            self.deadline = deadline
+        self.max_body_bytes = max_body_bytes
+        self.budget = _budget(max_requests_per_second)
         self.endpoints = endpoints or Endpoints()
+        if retry is not None and not isinstance(retry, RetryPolicy):
+            raise ValueError(f"retry must be a tiktoklive_sync.RetryPolicy, not {type(retry).__name__}")
         self.retry_policy = retry or RetryPolicy()
         self.profile = profile or random_profile()
-        self._sign_api_key = sign_api_key if sign_api_key is not None else os.environ.get("SIGN_API_KEY")
+        if sign_api_key is None:
+            sign_api_key = os.environ.get(SIGN_API_KEY_ENV) or os.environ.get(_OLD_SIGN_API_KEY_ENV)
+        self.sign_api_key = sign_api_key
         if trusted_sign_hosts is None:
             env = os.environ.get("WHITELIST_AUTHENTICATED_SESSION_ID_HOST", "")
             trusted_sign_hosts = [h for h in env.split(",") if h.strip()]
@@ -145,11 +127,49 @@ class Session(requests.Session):
         self.device_id = self.new_device_id()
         self._signer: Signer | None = None
         for prefix in ("https://", "http://"):
-            self.mount(prefix, requests.adapters.HTTPAdapter(pool_maxsize=POOL_SIZE))
+            self.mount(prefix, TransportAdapter(self, pool_maxsize=POOL_SIZE))
         if proxies:
             self.proxies.update(proxies)
         self.headers.update(self.default_headers())
-        self.cookies.set("tt-target-idc", "useast1a", domain=self.endpoints.cookie_domain)
+        self.cookies.set(
+            "tt-target-idc", "useast1a", domain=self.endpoints.cookie_domain, secure=self.endpoints.secure
+        )
+
+    # -- limits -----------------------------------------------------------------------------
+
+    @property
+    def timeout(self) -> float | tuple[float, float]:
+        """The default ``(connect, read)`` seconds (or one number) of every request."""
+        return self._timeout
+
+    @timeout.setter
+    def timeout(self, value: float | tuple[float, float]) -> None:
+        self._timeout = _check_timeout(value)
+
+    @property
+    def deadline(self) -> float:
+        """The most seconds one call may take in all (default: 4 x the read timeout)."""
+        if self._deadline is not None:
+            return self._deadline
+        read = self._timeout[1] if isinstance(self._timeout, tuple) else self._timeout
+        return DEADLINE_FACTOR * read
+
+    @deadline.setter
+    def deadline(self, value: float | None) -> None:
+        self._deadline = None if value is None else positive_number("deadline", value, maximum=_MAX_SECONDS)
+
+    _deadline: float | None = None
+
+    @property
+    def max_body_bytes(self) -> int:
+        """The largest answer body accepted (after decompression)."""
+        return self._max_body_bytes
+
+    @max_body_bytes.setter
+    def max_body_bytes(self, value: int) -> None:
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 2**40:
+            raise ValueError(f"max_body_bytes must be a whole number of bytes from 1 to 2**40, not {value!r}")
+        self._max_body_bytes = value
 
     # -- identity ---------------------------------------------------------------------------
 
@@ -176,14 +196,15 @@ class Session(requests.Session):
 
     @sign_api_key.setter
     def sign_api_key(self, value: str | None) -> None:
-        self._sign_api_key = value
+        if value is not None and not isinstance(value, str):
+            raise ValueError(f"sign_api_key must be a str, not {type(value).__name__}")
+        register_secret(value)
+        self._sign_api_key = value or None
 
     @property
     def signer(self) -> Signer:
         """The sign server client bound to this Session."""
         if self._signer is None:
-            from ._signer import Signer
-
             self._signer = Signer(self)
         return self._signer
 
@@ -194,12 +215,7 @@ class Session(requests.Session):
 
     @verify.setter
     def verify(self, value: bool | str) -> None:
-        if value is False or value is None:
-            raise ValueError(
-                "TLS verification cannot be turned off in tiktoklive_sync. Behind an intercepting "
-                "proxy, set session.verify to the path of its CA bundle instead."
-            )
-        self._verify = value
+        self._verify = check_verify(value, "session.verify")
 
     # -- login cookies ----------------------------------------------------------------------
 
@@ -214,14 +230,19 @@ class Session(requests.Session):
             ValueError: a session id without its ``tt_target_idc``.
         """
         domain = self.endpoints.cookie_domain
+        if session_id is not None and not isinstance(session_id, str):
+            raise ValueError(f"session_id must be a str, not {type(session_id).__name__}")
         if session_id and not tt_target_idc:
             raise ValueError(
                 "tt_target_idc must be passed with a session id: copy the 'tt-target-idc' cookie "
                 "from the same browser (e.g. 'useast2a' or 'eu-ttp2')."
             )
+        register_secret(session_id)
+        # Secure: never sent over plain http (an http:// image or signed URL on a TikTok host)
+        secure = self.endpoints.secure
         for name in SESSION_COOKIES:
-            self.cookies.set(name, session_id or "", domain=domain)
-        self.cookies.set("tt-target-idc", tt_target_idc or "", domain=domain)
+            self.cookies.set(name, session_id or "", domain=domain, secure=secure)
+        self.cookies.set("tt-target-idc", tt_target_idc or "", domain=domain, secure=secure)
         log.debug("session cookies set (session id %s)", redact(session_id))
 
     @property
@@ -313,30 +334,29 @@ class Session(requests.Session):
         """Send a request with the Session's default timeout and retry policy.
 
         Like ``requests.Session.request``, plus ``retry=False`` to send exactly once. A ``timeout``
-        of None means the Session's default (never "wait forever"). Idempotent methods are retried
-        under :attr:`retry_policy`; others never are.
+        of None means the Session's default (never "wait forever"). The limits and the retries are
+        applied by the transport adapter (so ``Session.send`` gets them too).
 
         Returns:
             the ``requests.Response`` (after retries, the last one).
         Raises:
+            ValueError: a ``verify`` other than True or a CA bundle path, or a bad ``timeout``.
+            ResponseTooLargeError: the body passed :attr:`max_body_bytes`.
             requests.RequestException: transport failures, after retries.
         """
         if args:
             raise TypeError("pass request options by keyword (params=..., data=...)")
-        if kwargs.get("verify", True) is False:
-            raise ValueError("verify=False is refused: pass the path of a CA bundle instead")
+        if "verify" in kwargs and kwargs["verify"] is not None:
+            check_verify(kwargs["verify"])
         if kwargs.get("timeout") is None:
             kwargs["timeout"] = self.timeout
-        send = super().request
-        if retry and self.retry_policy.applies_to(method):
-            return self.retry_policy.retrying()(send, method, url, **kwargs)
-        return send(method, url, **kwargs)
-
-    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
-        """Send a prepared request, first taking a token from :attr:`budget` (if there is one)."""
-        if self.budget is not None:
-            self.budget.acquire()
-        return super().send(request, **kwargs)
+        else:
+            kwargs["timeout"] = _check_timeout(kwargs["timeout"])
+        with one_deadline(self.deadline):  # redirects included: one deadline for the whole call
+            if retry:
+                return super().request(method, url, **kwargs)
+            with retries_disabled():
+                return super().request(method, url, **kwargs)
 
     def cookie_header(self, url: str | None = None) -> str:
         """Return the cookies a request to ``url`` (default: the web host) would carry, as a header."""
@@ -345,9 +365,21 @@ class Session(requests.Session):
         return prepared.headers.get("Cookie", "")
 
 
-def _check_timeout(timeout: float | tuple[float, float]) -> float | tuple[float, float]:
-    values = timeout if isinstance(timeout, tuple) else (timeout,)
-    if any(not isinstance(v, (int, float)) or v <= 0 for v in values):
-        raise ValueError(f"timeout must be positive seconds or a (connect, read) pair, not {timeout!r}")
-    return timeout
+def _check_timeout(timeout: Any) -> float | tuple[float, float]:
+    """Return ``timeout`` if it is finite positive seconds or a ``(connect, read)`` pair of them."""
+    if isinstance(timeout, (tuple, list)):
+        if len(timeout) != 2:
+            raise ValueError(f"timeout must be seconds or a (connect, read) pair, not {timeout!r}")
+        return (
+            positive_number("timeout (connect)", timeout[0], maximum=_MAX_SECONDS),
+            positive_number("timeout (read)", timeout[1], maximum=_MAX_SECONDS),
+        )
+    return positive_number("timeout", timeout, maximum=_MAX_SECONDS)
+
+
+def _budget(rate: float | None) -> RequestBudget | None:
+    """The Session's :class:`RequestBudget` (taken by the transport adapter once per attempt), or None."""
+    if rate is None:
+        return None
+    return RequestBudget(positive_number("max_requests_per_second (a request rate)", rate, maximum=1e6))
 

@@ -10,6 +10,18 @@ server that runs one) can make. :class:`Signer` talks to that server for a :clas
 Requests to the sign server never carry the Session's TikTok cookies, always verify TLS, and carry
 the session id only when the user named the sign host as trusted
 (``Session(trusted_sign_hosts=[...])``). The API key travels in the ``X-Api-Key`` header only.
+
+Everything a sign server sends is treated as hostile input:
+
+- its redirects are never followed (the key and the session id would go along):
+  :class:`~tiktoklive_sync.errors.SignRedirectError` says where it pointed;
+- of its ``X-Set-TT-Cookie`` only the protocol cookies (:data:`PROTOCOL_COOKIES`: ``ttwid`` and the
+  like) are kept, never a login cookie (``sessionid``, ``sid_tt``, ``tt-target-idc``, ...);
+- a signed URL must have the webcast endpoint's scheme (https) and a TikTok host
+  (:meth:`Endpoints.is_tiktok_url`), or :class:`~tiktoklive_sync.errors.UntrustedSignedUrlError`.
+
+Transport failures are requests' own exceptions (errors.py), retried for GETs by the Session's
+transport adapter, their text scrubbed of the key and the session id.
 """
 
 from __future__ import annotations
@@ -25,20 +37,22 @@ import requests
 
 from .__version__ import __version__
 from ._retry import retry_after_seconds
-from ._session import redact
+from ._scrub import redact, scrub
 from .errors import (
     AuthenticatedWebSocketConnectionError,
     PremiumEndpointError,
     SignAPIError,
     SignatureMissingTokensError,
     SignatureRateLimitError,
+    SignRedirectError,
     UnexpectedSignatureError,
+    UntrustedSignedUrlError,
 )
 
 if TYPE_CHECKING:
     from ._session import Session
 
-__all__ = ["Signer", "SignedFetch", "SignedUrl", "WebcastPlatform"]
+__all__ = ["Signer", "SignedFetch", "SignedUrl", "WebcastPlatform", "PROTOCOL_COOKIES"]
 
 log = logging.getLogger("tiktoklive_sync")
 
@@ -46,6 +60,9 @@ Reason = SignAPIError.ErrorReason
 _Text = TypeVar("_Text", str, bytes)
 #: query parameters a sign server must never see in a URL it signs (it adds fresh ones)
 _STRIP_FROM_SIGNED = {"X-Bogus", "X-Gnarly", "msToken", "_signature"}
+#: the only cookies a sign server may set on the Session (anonymous device and anti-bot tokens); a
+#: login cookie from it would log the Session in as someone else
+PROTOCOL_COOKIES = frozenset({"ttwid", "tt_chain_token", "msToken", "odin_tt", "tt_csrf_token", "s_v_web_id"})
 
 
 class WebcastPlatform:
@@ -126,9 +143,17 @@ class Signer:
 
     def _send(
         self, method: str, path: str, *, params: dict[str, Any] | None = None,
-        json_body: Any = None, headers: dict[str, str] | None = None, retry: bool = False,
+        json_body: Any = None, headers: dict[str, str] | None = None,
     ) -> requests.Response:
-        """Send one request to the sign server without the Session's TikTok cookies or headers."""
+        """Send one request to the sign server without the Session's TikTok cookies or headers.
+
+        The Session's transport adapter applies the timeout, the deadline, the body limit and (for
+        GETs) the retry policy. Redirects are never followed.
+
+        Raises:
+            SignRedirectError: the sign server answered with a redirect.
+            requests.RequestException: transport failures (scrubbed).
+        """
         s = self.session
         url = s.endpoints.sign_url(path)
         request = requests.Request(
@@ -136,39 +161,17 @@ class Signer:
         ).prepare()
         settings = s.merge_environment_settings(request.url, s.proxies, None, None, None)
         settings["verify"] = s.verify  # Session forbids False; a CA bundle path is allowed
-        policy = s.retry_policy
-
-        def once() -> requests.Response:
-            return s.send(request, timeout=s.timeout, **settings)
-
-        try:
-            if retry and policy.applies_to(method):
-                return policy.retrying()(once)
-            return once()
-        except requests.Timeout as exc:
-            raise SignAPIError(
-                f"The sign server at {s.endpoints.sign_host} did not answer in time.",
-                reason=Reason.CONNECT_ERROR,
-            ) from self._scrubbed(exc)
-        except requests.ConnectionError as exc:
-            raise SignAPIError(
-                f"Could not connect to the sign server at {s.endpoints.sign_host}; check the network, "
-                "proxies and Session(endpoints=...).",
-                reason=Reason.CONNECT_ERROR,
-            ) from self._scrubbed(exc)
-
-    def _scrubbed(self, exc: requests.RequestException) -> requests.RequestException:
-        """Return a copy of a transport error whose text holds no session id or API key.
-
-        requests puts the full URL (whose query may carry ``session_id``) into its messages; the copy
-        keeps the class (so ``except requests.Timeout`` still matches ``__cause__``) but not the secrets.
-        """
-        text = self.scrub(str(exc))
-        try:
-            clean = type(exc)(text)
-        except TypeError:  # an exception class with an unusual signature
-            clean = requests.ConnectionError(text)
-        return clean
+        response = s.send(request, timeout=s.timeout, allow_redirects=False, **settings)
+        if response.is_redirect or 300 <= response.status_code < 400:
+            location = self.scrub(response.headers.get("Location", "") or "")[:300]
+            response.close()
+            where = f" to {location!r}" if location else ""
+            raise SignRedirectError(
+                f"The sign server answered {path} with a redirect{where}; sign requests never follow "
+                "redirects (the API key and session id would go along).",
+                status=response.status_code, location=location or None, **self._ids(response),
+            )
+        return response
 
     def scrub(self, data: _Text) -> _Text:
         """Return ``data`` with the Session's session id and API key masked (as :func:`redact` does).
@@ -184,7 +187,7 @@ class Signer:
                     data = data.replace(form.encode("utf-8"), redact(secret).encode("utf-8"))
                 else:
                     data = data.replace(form, redact(secret))
-        return data
+        return scrub(data) if isinstance(data, str) else data
 
     def _ids(self, response: requests.Response) -> dict[str, Any]:
         """The sign server's debug ids, as keyword arguments for SignAPIError."""
@@ -250,7 +253,9 @@ class Signer:
             ValueError: ``platform="mobile"`` without a session id.
             SignatureRateLimitError: 429; ``retry_after`` says how long to wait.
             PremiumEndpointError: 402, the feature needs a paid key.
-            SignAPIError: connection failure, an empty body, no cookies, any other non-200.
+            SignRedirectError: the sign server answered with a redirect.
+            SignAPIError: an empty body, no protocol cookies, any other non-200.
+            requests.RequestException: transport failures (after retries).
         """
         s = self.session
         if platform not in (WebcastPlatform.WEB, WebcastPlatform.MOBILE):
@@ -271,7 +276,7 @@ class Signer:
             params["session_id"] = s.session_id
             params["tt_target_idc"] = s.tt_target_idc
         params = {k: v for k, v in params.items() if v is not None}
-        response = self._send("GET", "/webcast/fetch", params=params, retry=True)
+        response = self._send("GET", "/webcast/fetch", params=params)
         self._check_common(response, "the WebSocket bootstrap (/webcast/fetch)")
         ids = self._ids(response)
         if response.status_code != 200:
@@ -284,11 +289,15 @@ class Signer:
                 "The sign server returned an empty webcast response; TikTok may be detecting it. Retry later.",
                 reason=Reason.EMPTY_PAYLOAD, status=200, **ids,
             )
-        cookie_text = response.headers.get("X-Set-TT-Cookie", "")
-        cookies = parse_cookie_string(cookie_text)
+        offered = parse_cookie_string(response.headers.get("X-Set-TT-Cookie", ""))
+        cookies = {k: v for k, v in offered.items() if k in PROTOCOL_COOKIES}
+        refused = sorted(set(offered) - set(cookies))
+        if refused:
+            log.info("ignored cookies the sign server may not set: %s", ", ".join(n[:40] for n in refused))
         if not cookies:
             raise SignAPIError(
-                "The sign server sent no TikTok cookies (X-Set-TT-Cookie) with the webcast response.",
+                "The sign server sent no TikTok protocol cookies (X-Set-TT-Cookie: ttwid...) with the "
+                "webcast response.",
                 reason=Reason.EMPTY_COOKIES, status=200, **ids,
             )
         room_header = response.headers.get("X-Room-Id", "")
@@ -313,6 +322,9 @@ class Signer:
             PremiumEndpointError: the server says signing needs a paid key (HTTP or JSON code 403).
             UnexpectedSignatureError: any other non-200 or a body that is not JSON.
             SignatureMissingTokensError: no signed URL, or one without ``msToken``.
+            UntrustedSignedUrlError: the signed URL is not https on a TikTok host (nothing is sent to it).
+            SignRedirectError: the sign server answered with a redirect.
+            requests.RequestException: transport failures.
         """
         s = self.session
         body: dict[str, Any] = {
@@ -344,8 +356,16 @@ class Signer:
                 "The sign server's answer holds no signed URL with an msToken.", status=200,
                 body=self.scrub(response.content), **ids,
             )
+        if not s.endpoints.is_tiktok_url(signed):
+            parts = urlsplit(signed)
+            raise UntrustedSignedUrlError(
+                f"The sign server's signed URL points to {parts.scheme}://{parts.hostname or '?'}, which is "
+                f"not {urlsplit(s.endpoints.webcast).scheme} on a TikTok host; nothing was sent to it.",
+                status=200, **ids,
+            )
         agent = inner.get("userAgent") if isinstance(inner, dict) else None
-        return SignedUrl(url=signed, user_agent=agent if isinstance(agent, str) else s.profile.user_agent, raw=data)
+        usable = isinstance(agent, str) and agent.strip() and agent.isprintable() and len(agent) <= 1000
+        return SignedUrl(url=signed, user_agent=agent if usable else s.profile.user_agent, raw=data)  # type: ignore[arg-type]
 
     def send_chat(self, content: str, room_id: int) -> dict[str, Any]:
         """Ask the sign server to post ``content`` in ``room_id`` as the logged-in user (premium).
@@ -356,7 +376,9 @@ class Signer:
             ValueError: no session id is set.
             AuthenticatedWebSocketConnectionError: the sign host is not trusted with the session id.
             PremiumEndpointError: the API key's plan does not include chat.
+            SignRedirectError: the sign server answered with a redirect (the session id is not re-sent).
             SignAPIError: any other failure.
+            requests.RequestException: transport failures (never retried).
         """
         self.authenticate(True)
         s = self.session

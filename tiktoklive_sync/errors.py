@@ -1,8 +1,18 @@
-"""Every exception tiktoklive_sync raises on purpose.
+"""Every exception tiktoklive_sync raises on purpose, and the one policy that decides which.
 
-Transport failures (DNS, refused connections, time-outs, TLS) are *not* wrapped: they surface as
-``requests``' own exceptions (``requests.RequestException`` and its subclasses), as users of
-requests expect. Everything that is about TikTok's answer is a ``TikTokLiveError``::
+The policy:
+
+1. **Transport failures are requests' own exceptions, everywhere.** DNS, refused or reset
+   connections, time-outs (the per-read ``timeout`` and the Session's total ``deadline`` alike), TLS,
+   proxies: every route, the sign server client, ``Session.send()``, the live client and the recording
+   raise ``requests.RequestException`` subclasses (``requests.ConnectionError``, ``requests.Timeout``,
+   ...), as users of requests expect. They are never wrapped; their text is scrubbed of secrets.
+2. **Everything about an answer that came back is a TikTokLiveError** (below): TikTok's or the sign
+   server's status, body, redirect or size. A route that can learn a fact raises the same class for
+   it as every other route (no such user: ``UserNotFoundError``, wherever it was learnt).
+3. **A wrong argument is a ValueError** naming the argument (a few are also TikTokLiveErrors).
+
+::
 
     TikTokLiveError
     ├── UserOfflineError                  the creator is not live right now
@@ -14,10 +24,12 @@ requests expect. Everything that is about TikTok's answer is a ``TikTokLiveError
     ├── MissingRoomIdInResponse           check_alive did not answer for the room asked about
     ├── FailedFetchGiftListError          the gift list could not be fetched or parsed
     ├── FailedFetchImageError             an image download failed or was too large
+    ├── ResponseTooLargeError             an answer's body passed the Session's body limit
     ├── FailedParseAppInfo                a profile page had no readable app data
     ├── FailedResolveUserId               a numeric user id could not be turned into a unique id
     ├── WebcastBlocked200Error            TikTok refused a non-browser client (JA3 / handshake 200)
     │   └── WebSocketRefusedError         TikTok refused the push handshake (``handshake_msg``, ``mode``)
+    ├── RoomActionError                   TikTok answered a like or gift with an error status
     ├── InvalidFetchRoomInfoPayload       (also a ValueError) wrong arguments to fetch_room_info
     ├── InvalidFetchIsLiveRequest         (also a ValueError) wrong arguments to fetch_is_live
     ├── SignAPIError                      the signature server failed; ``reason`` says how
@@ -25,6 +37,8 @@ requests expect. Everything that is about TikTok's answer is a ``TikTokLiveError
     │   ├── PremiumEndpointError          the feature needs a paid sign API key
     │   ├── UnexpectedSignatureError      the sign server answered something unexpected
     │   ├── SignatureMissingTokensError   a signed URL came back without its tokens
+    │   ├── SignRedirectError             the sign server answered with a redirect (never followed)
+    │   ├── UntrustedSignedUrlError       a signed URL is not https on a TikTok host
     │   └── AuthenticatedWebSocketConnectionError  a session id would go to an untrusted host
     ├── WebcastFetchResultError           the first webcast response is unusable
     │   ├── InitialCursorMissingError     ... it has no cursor
@@ -38,8 +52,9 @@ requests expect. Everything that is about TikTok's answer is a ``TikTokLiveError
         └── StreamUnavailableError        the room info holds no usable stream URL
 
 Every error carries ``status`` (the HTTP status, when there was a response) and ``excerpt`` (the
-first characters of the body that could not be used), and its message says what the caller can do.
-Messages never contain a session id or a sign API key.
+first characters of the body that could not be used), and its message says what happened and what
+to do, in words a command line can show. Messages never contain a session id or a sign API key
+(:func:`tiktoklive_sync._scrub.scrub` runs over each).
 """
 
 from __future__ import annotations
@@ -48,6 +63,8 @@ import enum
 from typing import Any
 
 import requests
+
+from ._scrub import scrub
 
 __all__ = [
     "TikTokLiveError",
@@ -60,9 +77,11 @@ __all__ = [
     "MissingRoomIdInResponse",
     "FailedFetchGiftListError",
     "FailedFetchImageError",
+    "ResponseTooLargeError",
     "FailedParseAppInfo",
     "FailedResolveUserId",
     "WebcastBlocked200Error",
+    "RoomActionError",
     "InvalidFetchRoomInfoPayload",
     "InvalidFetchIsLiveRequest",
     "SignAPIError",
@@ -70,6 +89,8 @@ __all__ = [
     "PremiumEndpointError",
     "UnexpectedSignatureError",
     "SignatureMissingTokensError",
+    "SignRedirectError",
+    "UntrustedSignedUrlError",
     "AuthenticatedWebSocketConnectionError",
     "WebcastFetchResultError",
     "InitialCursorMissingError",
@@ -113,28 +134,28 @@ class TikTokLiveError(Exception):
 
     def __init__(self, message: str = "", *, status: int | None = None, body: Any = None) -> None:
         self.status = status
-        self.excerpt = excerpt(body)
+        self.excerpt = scrub(excerpt(body))
         summary = (type(self).__doc__ or "").strip().splitlines()
         parts = [message or (summary[0] if summary else type(self).__name__)]
-        if status is not None:
+        if status is not None and not 200 <= status < 300:  # "(HTTP 200)" tells a reader nothing
             parts.append(f"(HTTP {status})")
         if self.advice:
             parts.append(self.advice)
         if self.excerpt:
             parts.append(f"Body starts: {self.excerpt!r}")
-        super().__init__(" ".join(p for p in parts if p))
+        super().__init__(scrub(" ".join(p for p in parts if p)))
 
 
 class UserOfflineError(TikTokLiveError):
     """The user is not live right now."""
 
-    advice = "Try again when they are live, or use fetch_is_live() to poll."
+    advice = "Try again once they are live."
 
 
 class UserNotFoundError(TikTokLiveError):
     """The user does not exist, has never been live, or cannot go live."""
 
-    advice = "Check the spelling of the unique id (the @handle, without the @)."
+    advice = "Check the spelling of the @handle (as in tiktok.com/@handle; the @ is optional)."
 
     def __init__(self, message: str = "", *, unique_id: str | None = None, **kw: Any) -> None:
         self.unique_id = unique_id
@@ -144,7 +165,10 @@ class UserNotFoundError(TikTokLiveError):
 class AgeRestrictedError(TikTokLiveError):
     """The room is age-restricted (18+) and TikTok shows it only to logged-in adults."""
 
-    advice = "Call session.set_session(session_id, tt_target_idc) with an adult account's cookies."
+    advice = (
+        "Log in with an adult account: the sessionid and tt-target-idc cookies of a browser where it is "
+        "logged in (Session.set_session in Python, the session options of the command line)."
+    )
 
 
 class LoginRequiredError(TikTokLiveError):
@@ -160,8 +184,8 @@ class FailedParseRoomIdError(TikTokLiveError):
     """No room id could be read from TikTok's answer."""
 
     advice = (
-        "You may be blocked or shown a captcha; try fetch_room_id_from_api(), a proxy, "
-        "or pass the room id directly."
+        "TikTok may be blocking this IP or showing a captcha: try again later, through a proxy, or "
+        "give the room id directly."
     )
 
 
@@ -189,6 +213,25 @@ class FailedFetchImageError(TikTokLiveError):
     advice = "Image URLs expire: fetch fresh room or user data and retry."
 
 
+class ResponseTooLargeError(TikTokLiveError):
+    """The answer's body is larger than the Session's body limit (counted after decompression).
+
+    Attributes:
+        limit: the limit in bytes that was passed.
+        announced: the size the server announced (``Content-Length``, as text), if that is what passed it.
+    """
+
+    advice = (
+        "This is no answer TikTok sends (a compression bomb or a wrong URL?); if it is real, raise the "
+        "Session's max_body_bytes."
+    )
+
+    def __init__(self, message: str = "", *, limit: int | None = None, announced: str | None = None, **kw: Any) -> None:
+        self.limit = limit
+        self.announced = announced
+        super().__init__(message, **kw)
+
+
 class FailedParseAppInfo(TikTokLiveError):
     """The profile page held no readable app data (__UNIVERSAL_DATA_FOR_REHYDRATION__)."""
 
@@ -208,6 +251,12 @@ class WebcastBlocked200Error(TikTokLiveError):
         "TikTok fingerprints non-browser clients (JA3); likes and gifts usually need a browser-like "
         "TLS stack. For the WebSocket, try connect='sign' with a sign API key, or a session id."
     )
+
+
+class RoomActionError(TikTokLiveError):
+    """TikTok answered a like or a gift with an error status (the action was not taken)."""
+
+    advice = "Likes and gifts are never retried automatically (a retry could send them twice)."
 
 
 class InvalidFetchRoomInfoPayload(TikTokLiveError, ValueError):
@@ -263,7 +312,7 @@ class SignatureRateLimitError(SignAPIError):
     """
 
     default_reason = SignAPIError.ErrorReason.RATE_LIMIT
-    advice = "Wait `retry_after` seconds, or use a sign API key with higher limits (sign_api_key=...)."
+    advice = "Wait before the next attempt, or use a sign API key with higher limits."
 
     def __init__(self, message: str = "", *, retry_after: float | None = None, **kw: Any) -> None:
         self.retry_after = retry_after
@@ -276,7 +325,7 @@ class PremiumEndpointError(SignAPIError):
     """This sign server feature needs a paid API key."""
 
     default_reason = SignAPIError.ErrorReason.PREMIUM_ENDPOINT
-    advice = "Pass a sign API key whose plan includes it (Session(sign_api_key=...))."
+    advice = "Use a sign API key whose plan includes it."
 
 
 class UnexpectedSignatureError(SignAPIError):
@@ -287,6 +336,26 @@ class SignatureMissingTokensError(SignAPIError):
     """The sign server's signed URL lacks the tokens TikTok needs."""
 
     default_reason = SignAPIError.ErrorReason.EMPTY_PAYLOAD
+
+
+class SignRedirectError(SignAPIError):
+    """The sign server answered with a redirect; sign requests never follow one.
+
+    Attributes:
+        location: where the redirect pointed (scrubbed), if it said.
+    """
+
+    advice = "Check Session(endpoints=...).sign: name the sign server's final https address."
+
+    def __init__(self, message: str = "", *, location: str | None = None, **kw: Any) -> None:
+        self.location = scrub(location) if location else location
+        super().__init__(message, **kw)
+
+
+class UntrustedSignedUrlError(SignAPIError):
+    """The sign server returned a signed URL that is not https on one of the TikTok hosts."""
+
+    advice = "The sign server may be compromised or misconfigured: nothing was sent to that URL."
 
 
 class AuthenticatedWebSocketConnectionError(SignAPIError):

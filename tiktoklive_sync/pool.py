@@ -33,12 +33,13 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
-import tiktoklive_sync as tls
-
 from ._pool_input import check_handles, check_quality, check_record_dir
 from ._pool_watch import CreatorStatus, PoolEntry, flush_handlers, live_again, watch_live
+from ._session import Session
 from ._waiting import WAIT_SLICE, LiveChange, StatusPoller
-from .models import LiveState
+from .events import Event
+from .live._settings import LiveSettings
+from .models import LiveState, VideoQuality
 from .routes._common import normalize_unique_id
 
 __all__ = ["LivePool", "CreatorStatus", "DEFAULT_POOL_RATE"]
@@ -79,12 +80,12 @@ class LivePool:
         self,
         unique_ids: Iterable[str],
         *,
-        session: tls.Session | None = None,
+        session: Session | None = None,
         check_interval: float = 60.0,
         record_dir: str | Path | None = None,
-        record_quality: tls.VideoQuality | str | None = None,
+        record_quality: VideoQuality | str | None = None,
         connect: Literal["auto", "direct", "sign"] = "auto",
-        settings: tls.LiveSettings | None = None,
+        settings: LiveSettings | None = None,
     ) -> None:
         if isinstance(unique_ids, str):
             raise ValueError("LivePool takes a list of @handles, not one string: LivePool(['someone'])")
@@ -96,7 +97,7 @@ class LivePool:
         self.record_quality = check_quality(record_quality)
         self.record_dir = check_record_dir(record_dir)
         self._own_session = session is None
-        self.session = session if session is not None else tls.Session(max_requests_per_second=DEFAULT_POOL_RATE)
+        self.session = session if session is not None else Session(max_requests_per_second=DEFAULT_POOL_RATE)
         self.check_interval = float(check_interval)
         self.connect = connect
         self.settings = settings
@@ -122,7 +123,7 @@ class LivePool:
     def on(self, event_type: type[T]) -> Callable[[Callable[[str, T], object]], Callable[[str, T], object]]:
         """Register the decorated ``handler(unique_id, event)`` for ``event_type`` and its subclasses.
 
-        ``tls.Event`` receives every event; ``tls.GiftStreak`` receives completed gift streaks.
+        ``Event`` receives every event; ``GiftStreak`` receives completed gift streaks.
 
         Returns:
             a decorator that registers the function and returns it unchanged.
@@ -130,7 +131,7 @@ class LivePool:
             ValueError: ``event_type`` is not a class.
         """
         if not isinstance(event_type, type):
-            raise ValueError(f"on() takes a class such as tls.CommentEvent, not {event_type!r}")
+            raise ValueError(f"on() takes a class such as CommentEvent, not {event_type!r}")
 
         def register(handler: Callable[[str, T], object]) -> Callable[[str, T], object]:
             self.add_handler(event_type, handler)
@@ -145,7 +146,7 @@ class LivePool:
             ValueError: ``event_type`` is not a class, or ``handler`` is not callable.
         """
         if not isinstance(event_type, type):
-            raise ValueError(f"add_handler() takes a class such as tls.CommentEvent, not {event_type!r}")
+            raise ValueError(f"add_handler() takes a class such as CommentEvent, not {event_type!r}")
         if not callable(handler):
             raise ValueError(f"a handler must be callable as handler(unique_id, event), not {handler!r}")
         with self._lock:
@@ -236,7 +237,7 @@ class LivePool:
             RuntimeError: the pool has already run (a pool runs once).
         """
         for unique_id, item in self._items():
-            if isinstance(item, tls.Event):
+            if isinstance(item, Event):
                 yield unique_id, item
 
     def stop(self) -> None:

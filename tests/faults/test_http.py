@@ -70,7 +70,9 @@ def test_sign_server_429_is_waited_out_as_asked_then_the_client_connects(fake, r
     assert exactly_once(events, pushed)
     assert len(fake.requests_to(FETCH)) == 2
     assert gaps(fake, FETCH)[0] >= 0.3  # not a moment before the server said
-    assert any("HTTP 429" in m for m in logs.messages(logging.WARNING))
+    # retry chatter is INFO (scrubbed); a user without -v sees only a final error, if any
+    assert any("HTTP 429" in m for m in logs.messages(logging.INFO))
+    assert not any("retrying" in m for m in logs.messages(logging.WARNING))
 
 
 def test_persistent_429_backs_off_by_retry_after_then_raises_the_rate_limit_error(fake, room_id, logs):
@@ -183,7 +185,8 @@ def test_a_hung_sign_server_times_out_and_the_next_attempt_connects(fake, room_i
     with client(fake, connect="sign", timeout=(2, 0.3)) as c:
         events = list(c.events())
     assert exactly_once(events, pushed)
-    assert any("did not answer in time" in m for m in logs.messages(logging.WARNING))
+    # the transport failure is requests' own Timeout (errors.py policy), named in the reconnect log
+    assert any("ReadTimeout" in m or "timed out" in m.lower() for m in logs.messages(logging.INFO))
 
 
 def test_a_push_server_that_never_answers_the_handshake_times_out(fake, room_id):
@@ -216,14 +219,14 @@ def test_a_push_server_refusing_connections_is_retried_then_raises(fake, room_id
     assert len([m for m in logs.messages(logging.WARNING) if "connecting to room" in m]) == 2
 
 
-def test_a_sign_server_refusing_connections_raises_sign_api_error(fake, room_id):
+def test_a_sign_server_refusing_connections_raises_requests_connection_error(fake, room_id):
     endpoints = replace(fake.endpoints, sign=f"http://127.0.0.1:{closed_port()}/sign")
     session = tls.Session(endpoints=endpoints, retry=NO_RETRY)
     session.trust_env = False
     with tls.LiveClient("someone", session=session, connect="sign", connect_attempts=2, **FAST) as c:
-        with pytest.raises(tls.SignAPIError) as caught:
+        with pytest.raises(requests.ConnectionError) as caught:  # a transport failure: requests' own
             list(c.events())
-    assert caught.value.reason == tls.SignAPIError.ErrorReason.CONNECT_ERROR
+    assert not isinstance(caught.value, tls.TikTokLiveError)
 
 
 def test_the_push_server_coming_back_after_refusing_is_picked_up_mid_stream(fake, room_id, logs):

@@ -124,9 +124,8 @@ def test_unreachable_trusted_sign_host_does_not_print_the_session_id() -> None:
     with tls.Session(endpoints=endpoints, trusted_sign_hosts=["127.0.0.1"], retry=tls.RetryPolicy(attempts=1)) as s:
         s.trust_env = False
         s.set_session(SECRET, "useast2a")
-        with pytest.raises(tls.SignAPIError) as caught:
+        with pytest.raises(requests.ConnectionError) as caught:  # requests' own (errors.py policy)
             tls.fetch_signed_websocket(s, ROOM_ID)
-    assert caught.value.reason == tls.SignAPIError.ErrorReason.CONNECT_ERROR
     # what a user sees in a traceback (or a log.exception) includes the chained requests error
     assert SECRET not in "".join(traceback.format_exception(caught.value))
 
@@ -140,7 +139,6 @@ def hung_trusted(fake: FakeTikTok) -> Iterator[tls.Session]:
 
 
 def test_timed_out_trusted_sign_request_does_not_print_the_session_id(hung_trusted: tls.Session) -> None:
-    with pytest.raises(tls.SignAPIError) as caught:
+    with pytest.raises(requests.Timeout) as caught:
         tls.fetch_signed_websocket(hung_trusted, ROOM_ID)
-    assert isinstance(caught.value.__cause__, requests.Timeout)
     assert SECRET not in "".join(traceback.format_exception(caught.value))

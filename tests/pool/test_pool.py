@@ -239,19 +239,21 @@ def test_bad_options_are_refused(session, tmp_path):
         tls.LivePool(["a"], session=session).on("CommentEvent")  # type: ignore[arg-type]
 
 
-def test_a_room_live_again_under_the_same_id_is_watched_again_without_repeats(fake, pool_for, start_pool, ids_of):
+def test_a_creator_live_again_is_watched_in_the_new_room_without_repeats(fake, pool_for, start_pool, ids_of):
     room = fake.add_room("same_room", live=True).room_id
     first = fake.push(room, testing.chat("first"))
     first.append(fake.end_live(room))
     run = start_pool(pool_for(["same_room"]))
     assert run.wait_for(lambda: len(run.of(tls.DisconnectEvent)) == 1)
     assert run.wait_for(lambda: not run.pool.status()["same_room"].watching)
-    fake.set_live("same_room", True)  # TikTok gives a new live a new room id; this resumes the old one
-    second = fake.push(room, testing.chat("second"))
+    again = fake.set_live("same_room", True).room_id  # as on TikTok, a new live has a new room id
+    assert again != room
+    second = fake.push(again, testing.chat("second"))
     assert run.wait_for(lambda: len(run.of(tls.CommentEvent)) == 2)
-    second.append(fake.end_live(room))
+    second.append(fake.end_live(again))
     assert run.wait_for(lambda: len(run.of(tls.LiveEndEvent)) == 2)
     assert ids_of(run.of(tls.Event)) == first + second  # the first live's messages are not repeated
+    assert [e.room_id for e in run.of(tls.CommentEvent)] == [room, again]
 
 
 def test_idle_creators_cost_no_thread_and_a_live_one_costs_one(fake, pool_for, start_pool):

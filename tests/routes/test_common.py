@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pickle
-
 import pytest
 import requests
 import responses
@@ -15,7 +13,6 @@ from tiktoklive_sync.routes._common import (
     normalize_unique_id,
     read_json_object,
     read_script_json,
-    transport_error,
 )
 
 URL = "https://web.example.test/page"
@@ -122,18 +119,23 @@ def test_read_script_json_missing_and_broken_scripts_are_named_errors() -> None:
         read_script_json(requests.get(URL + "2", timeout=5), "DATA", tls.FailedParseAppInfo, "p")
 
 
-def test_transport_error_is_both_the_named_error_and_the_requests_error() -> None:
-    original = requests.ReadTimeout("read timed out")
-    with pytest.raises(tls.FailedFetchRoomInfoError) as caught:
-        transport_error(tls.FailedFetchRoomInfoError, original, "room info")
-    error = caught.value
-    assert isinstance(error, requests.ReadTimeout) and isinstance(error, requests.Timeout)
-    assert isinstance(error, tls.TikTokLiveError)
-    assert error.__cause__ is original
-    assert "ReadTimeout" in str(error)
-    # the combined class is made once per pair, and pickles as the plain named error
-    with pytest.raises(tls.FailedFetchRoomInfoError) as again:
-        transport_error(tls.FailedFetchRoomInfoError, requests.ReadTimeout("again"), "room info")
-    assert type(again.value) is type(error)
-    restored = pickle.loads(pickle.dumps(error))
-    assert type(restored) is tls.FailedFetchRoomInfoError
+@responses.activate
+def test_transport_failures_are_requests_own_exceptions_in_every_route() -> None:
+    """The error policy: no route wraps a transport failure, and no class is minted at runtime."""
+    webcast = "https://webcast.tiktok.com/webcast"
+    for path in ("/room/info/", "/gift/list/", "/room/check_alive/"):
+        responses.get(webcast + path, body=requests.ReadTimeout("read timed out"))
+    with tls.Session(retry=tls.RetryPolicy(attempts=1)) as s:
+        calls = (
+            lambda: tls.fetch_room_info(s, room_id=1),
+            lambda: tls.fetch_gift_list(s),
+            lambda: tls.fetch_is_live(s, room_id=1),
+        )
+        for call in calls:
+            with pytest.raises(requests.ReadTimeout) as caught:
+                call()
+            assert type(caught.value) is requests.ReadTimeout
+            assert not isinstance(caught.value, tls.TikTokLiveError)
+    import tiktoklive_sync.routes._common as common
+
+    assert not hasattr(common, "transport_error") and not hasattr(common, "_TRANSPORT_CLASSES")

@@ -137,6 +137,6 @@ def test_body_that_is_not_protobuf(session, mocked) -> None:
 
 def test_unreachable_sign_server(session, mocked) -> None:
     mocked.get(FETCH, body=requests.ConnectionError("refused"))
-    with pytest.raises(tls.SignAPIError) as caught:
+    with pytest.raises(requests.ConnectionError) as caught:  # transport failures are requests' own
         tls.fetch_signed_websocket(session, ROOM_ID)
-    assert caught.value.reason == tls.SignAPIError.ErrorReason.CONNECT_ERROR
+    assert not isinstance(caught.value, tls.SignAPIError)

@@ -1,8 +1,9 @@
 """What every route needs: argument checks, and reading TikTok's answers into named errors.
 
-A route never lets a ``KeyError``, ``TypeError`` or ``json.JSONDecodeError`` escape: the helpers
+A route never lets a ``KeyError``, ``TypeError`` or ``json.JSONDecodeError`` escape: the functions
 here turn an unusable answer into the route's own :class:`~tiktoklive_sync.errors.TikTokLiveError`
-subclass, carrying the HTTP status and a short excerpt of the body.
+subclass, carrying the HTTP status and a short excerpt of the body. Transport failures are not
+touched: they reach the caller as requests' own exceptions (the policy in errors.py).
 """
 
 from __future__ import annotations
@@ -11,11 +12,12 @@ import json
 import logging
 import re
 from collections.abc import Mapping
-from typing import Any, NoReturn
+from typing import Any
 from urllib.parse import urlsplit
 
 import requests
 
+from .._validate import id64
 from ..errors import LoginRequiredError, TikTokLiveError
 
 __all__ = [
@@ -30,7 +32,7 @@ __all__ = [
     "read_script_json",
     "body_text",
     "dict_at",
-    "transport_error",
+    "check_user_id",
 ]
 
 log = logging.getLogger("tiktoklive_sync")
@@ -95,12 +97,22 @@ def check_positive_int(value: Any, name: str) -> int:
 
 
 def check_room_id(room_id: Any) -> int:
-    """Return ``room_id`` as a positive int (ints and digit strings are accepted).
+    """Return ``room_id`` as a positive 64-bit int (ints and digit strings are accepted).
 
     Raises:
-        ValueError: anything that is not a positive integer (bools included).
+        ValueError: anything that is not a positive integer below 2**64 (bools included), before
+            any request is sent.
     """
-    return check_positive_int(room_id, "room_id")
+    return id64("room_id", room_id)
+
+
+def check_user_id(user_id: Any) -> int:
+    """Return ``user_id`` as a positive 64-bit int (ints and digit strings are accepted).
+
+    Raises:
+        ValueError: anything that is not a positive integer below 2**64 (bools included).
+    """
+    return id64("user_id", user_id)
 
 
 # -- reading answers -------------------------------------------------------------------------
@@ -250,44 +262,3 @@ def dict_at(data: Any, *path: str) -> Mapping[str, Any] | None:
             return None
         data = data.get(key)
     return data if isinstance(data, Mapping) else None
-
-
-# -- transport failures ----------------------------------------------------------------------
-
-_TRANSPORT_CLASSES: dict[tuple[type[TikTokLiveError], type[requests.RequestException]], type] = {}
-
-
-def transport_error(
-    error: type[TikTokLiveError], exc: requests.RequestException, what: str
-) -> NoReturn:
-    """Re-raise a transport failure as the route's named error, still catchable as requests' error.
-
-    Some routes promise one named error for every failure (``FailedFetchRoomInfoError``,
-    ``FailedFetchGiftListError``), while requests users expect ``except requests.Timeout`` to work.
-    The raised exception is an instance of both ``error`` and the requests class of ``exc`` (e.g.
-    ``requests.Timeout``), chained to ``exc``.
-
-    Raises:
-        TikTokLiveError: always; an instance of ``error`` and of ``type(exc)``'s requests class.
-    """
-    # the most specific class requests itself defines (urllib3 / user subclasses are skipped)
-    public = (
-        c for c in type(exc).__mro__
-        if issubclass(c, requests.RequestException) and c.__module__.startswith("requests.")
-    )
-    base = next(public, requests.RequestException)
-    key = (error, base)
-    combined = _TRANSPORT_CLASSES.get(key)
-    if combined is None:
-        namespace = {
-            "__module__": error.__module__,
-            "__doc__": error.__doc__,
-            # pickles (e.g. across a Celery worker boundary) as the plain named error
-            "__reduce__": lambda self: (error, (self.args[0] if self.args else "",)),
-        }
-        combined = type(error.__name__, (error, base), namespace)
-        _TRANSPORT_CLASSES[key] = combined
-    wrapped = combined(f"The request for {what} failed: {type(exc).__name__}: {exc}")
-    wrapped.request = getattr(exc, "request", None)
-    wrapped.response = getattr(exc, "response", None)
-    raise wrapped from exc

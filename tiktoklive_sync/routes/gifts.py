@@ -18,7 +18,7 @@ import requests
 from .._json import as_int, as_str
 from ..errors import FailedFetchGiftListError
 from ..models import GiftList
-from ._common import check_room_id, read_json_object, transport_error
+from ._common import check_room_id, read_json_object
 
 if TYPE_CHECKING:
     from .._session import Session
@@ -42,10 +42,10 @@ def fetch_gift_list(session: Session, room_id: int | str | None = None, *, signe
         a :class:`~tiktoklive_sync.models.GiftList` (the ``data`` object in ``.raw``).
     Raises:
         ValueError: a room id that is not a positive integer.
-        FailedFetchGiftListError: anything wrong: a transport failure (the error is also an
-            instance of the requests exception, e.g. ``requests.Timeout``), an error status, a body
-            that is not JSON, a non-zero ``status_code``, or no ``data.gifts`` list.
+        FailedFetchGiftListError: an error status, a body that is not JSON, a non-zero
+            ``status_code``, or no ``data.gifts`` list.
         LoginRequiredError: TikTok redirected to a login page.
+        requests.RequestException: transport failures.
         SignAPIError: ``signed=True`` and the sign server failed.
     """
     rid = check_room_id(room_id) if room_id is not None else None
@@ -53,14 +53,11 @@ def fetch_gift_list(session: Session, room_id: int | str | None = None, *, signe
     url = session.endpoints.webcast_url("/gift/list/")
     params = session.api_params(room_id=rid)
     headers: dict[str, str] = {}
-    try:
-        if signed:
-            full_url = requests.Request("GET", url, params=params).prepare().url or url
-            signature = session.signer.sign_url(full_url, method="GET")
-            url, params, headers = signature.url, {}, {"User-Agent": signature.user_agent}
-        response = session.get(url, params=params, headers=headers)
-    except requests.RequestException as exc:
-        transport_error(FailedFetchGiftListError, exc, what)
+    if signed:
+        full_url = requests.Request("GET", url, params=params).prepare().url or url
+        signature = session.signer.sign_url(full_url, method="GET")
+        url, params, headers = signature.url, {}, {"User-Agent": signature.user_agent}
+    response = session.get(url, params=params, headers=headers)
     body = read_json_object(response, FailedFetchGiftListError, what)
     status_code = as_int(body.get("status_code"), 0)
     data = body.get("data")

@@ -10,10 +10,12 @@ Example::
 from __future__ import annotations
 
 import logging
+import time
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from ..errors import FailedFetchImageError
+from .._transport import read_body
+from ..errors import FailedFetchImageError, ResponseTooLargeError
 from ..models import Image
 from ._common import check_positive_int
 
@@ -26,7 +28,6 @@ log = logging.getLogger("tiktoklive_sync")
 
 #: the default size limit of one picture (TikTok's largest avatars are well under 1 MiB)
 DEFAULT_MAX_IMAGE_BYTES = 10 * 1024 * 1024
-_CHUNK = 64 * 1024
 
 
 def _image_url(image: str | Image) -> str:
@@ -46,8 +47,10 @@ def _image_url(image: str | Image) -> str:
 def fetch_image_data(session: Session, image: str | Image, *, max_bytes: int = DEFAULT_MAX_IMAGE_BYTES) -> bytes:
     """Download a picture, refusing anything larger than ``max_bytes``.
 
-    The body is streamed: a too-large picture is abandoned as soon as the limit is passed (or at
-    once when ``Content-Length`` announces it), so a wrong URL never fills the memory.
+    The body is read by the Session's transport (:func:`tiktoklive_sync._transport.read_body`, the
+    same reader every answer goes through) with ``max_bytes`` as its limit and the Session's total
+    deadline: a too-large picture is abandoned as soon as the limit is passed (or at once when
+    ``Content-Length`` announces it), so a wrong URL never fills the memory.
 
     Args:
         session: the Session to send with.
@@ -58,33 +61,26 @@ def fetch_image_data(session: Session, image: str | Image, *, max_bytes: int = D
     Raises:
         ValueError: an Image without URLs, a URL that is not http(s), or a max_bytes below 1.
         FailedFetchImageError: a status outside 200-299, or a body larger than ``max_bytes``.
-        requests.RequestException: transport failures.
+        requests.RequestException: transport failures (``requests.Timeout`` at the deadline).
     """
     url = _image_url(image)
     limit = check_positive_int(max_bytes, "max_bytes")
+    deadline = time.monotonic() + session.deadline
     with session.get(url, stream=True) as response:
         if not 200 <= response.status_code < 300:
             raise FailedFetchImageError(
                 "The image server answered with an error status.",
                 status=response.status_code,
-                body=next(response.iter_content(512), b""),
+                body=response.raw.read(512) if response.raw is not None else b"",
             )
-        announced = response.headers.get("Content-Length", "")
-        # ASCII digits only ("²".isdigit() is True); more than 20 digits is past any limit (and int()
-        # refuses more than 4300)
-        if announced.isascii() and announced.isdigit() and (len(announced) > 20 or int(announced) > limit):
-            shown = announced if len(announced) <= 20 else "over 10**20"
-            raise FailedFetchImageError(
-                f"The image is {shown} bytes, more than max_bytes={limit}.", status=response.status_code
+        try:
+            data = read_body(response, limit=limit, deadline=deadline)
+        except ResponseTooLargeError as exc:
+            announced = exc.announced
+            message = (
+                f"The image is {announced} bytes, more than max_bytes={limit}." if announced is not None
+                else f"The image is larger than max_bytes={limit}; stopped reading."
             )
-        parts: list[bytes] = []
-        size = 0
-        for part in response.iter_content(_CHUNK):
-            size += len(part)
-            if size > limit:
-                raise FailedFetchImageError(
-                    f"The image is larger than max_bytes={limit}; stopped reading.", status=response.status_code
-                )
-            parts.append(part)
-    log.debug("image: %d bytes from %s", size, urlsplit(url).netloc)
-    return b"".join(parts)
+            raise FailedFetchImageError(message, status=response.status_code) from exc
+    log.debug("image: %d bytes from %s", len(data), urlsplit(url).netloc)
+    return data

@@ -25,8 +25,9 @@ from typing import TYPE_CHECKING, Any, TypedDict
 import requests
 
 from .._json import dig
-from ..errors import UserOfflineError, WebcastBlocked200Error
-from ._common import check_positive_int, check_room_id, raise_for_login_redirect
+from .._validate import id64
+from ..errors import RoomActionError, UserOfflineError, WebcastBlocked200Error
+from ._common import check_positive_int, check_room_id, raise_for_login_redirect, raise_for_status
 
 if TYPE_CHECKING:
     from .._session import Session
@@ -87,18 +88,24 @@ def _gift_form(payload: Mapping[str, Any]) -> dict[str, str]:
         "send_type": 1,
         **payload,
     }
-    for key in ("room_id", "gift_id", "to_user_id", "count"):
-        form[key] = check_positive_int(form[key], key)
+    for key in ("room_id", "gift_id", "to_user_id"):
+        form[key] = id64(key, form[key])  # 64-bit ids, checked before anything is signed or sent
+    form["count"] = check_positive_int(form["count"], "count")
     return {k: _form_value(v) for k, v in form.items()}
 
 
 def _signed_post(session: Session, path: str, params: dict[str, str], what: str, **kwargs: Any) -> dict[str, Any]:
-    """Sign ``{webcast}{path}`` (as GET/fetch, as TikTok wants), POST it once, read the JSON answer."""
+    """Sign ``{webcast}{path}`` (as GET/fetch, as TikTok wants), POST it once, read the JSON answer.
+
+    The signer refuses a signed URL that is not https on a TikTok host; the POST follows no redirect.
+    """
     url = session.endpoints.webcast_url(path)
     full_url = requests.Request("POST", url, params=params).prepare().url or url
     signature = session.signer.sign_url(full_url, method="GET", kind="fetch")
     headers = {"User-Agent": signature.user_agent, **kwargs.pop("headers", {})}
-    response = session.request("POST", signature.url, headers=headers, retry=False, **kwargs)
+    response = session.request(
+        "POST", signature.url, headers=headers, retry=False, allow_redirects=False, **kwargs
+    )
     raise_for_login_redirect(response, what)
     try:
         body: Any = json.loads(response.content)
@@ -106,8 +113,8 @@ def _signed_post(session: Session, path: str, params: dict[str, str], what: str,
         body = None
     if dig(body, "data", "result") == "room_err":
         raise UserOfflineError(f"TikTok refused {what}: the room is not live (room_err).", status=response.status_code)
-    # an error status is the server's trouble, not a verdict on this client: requests' HTTPError
-    response.raise_for_status()
+    # an error status (or a redirect elsewhere): the named error, with the status, like GET routes
+    raise_for_status(response, RoomActionError, what)
     if not isinstance(body, dict):
         kind = "something that is not JSON" if body is None else "JSON that is not an object"
         raise WebcastBlocked200Error(
@@ -156,9 +163,10 @@ def send_room_like(session: Session, count: int, room_id: int | str | None = Non
         ValueError: a count or room id that is not a positive integer, or no room id.
         WebcastBlocked200Error: a 2xx answer that is not a JSON object (TikTok's JA3 block).
         UserOfflineError: TikTok says the room is not live (``data.result == "room_err"``).
-        requests.HTTPError: an error status (4xx / 5xx); the POST is not retried.
+        RoomActionError: an error status (3xx / 4xx / 5xx); the POST is not retried.
         LoginRequiredError: TikTok redirected to a login page.
-        SignAPIError: the sign server failed to sign the URL.
+        SignAPIError: the sign server failed to sign the URL (UntrustedSignedUrlError: the signed
+            URL is not https on a TikTok host).
         requests.RequestException: transport failures.
     """
     likes = check_positive_int(count, "count")
@@ -182,9 +190,10 @@ def send_room_gift(session: Session, payload: GiftPayload) -> dict[str, Any]:
             positive integer (count included).
         WebcastBlocked200Error: a 2xx answer that is not a JSON object (TikTok's JA3 block).
         UserOfflineError: TikTok says the room is not live (``data.result == "room_err"``).
-        requests.HTTPError: an error status (4xx / 5xx); the POST is not retried.
+        RoomActionError: an error status (3xx / 4xx / 5xx); the POST is not retried.
         LoginRequiredError: TikTok redirected to a login page.
-        SignAPIError: the sign server failed to sign the URL.
+        SignAPIError: the sign server failed to sign the URL (UntrustedSignedUrlError: the signed
+            URL is not https on a TikTok host).
         requests.RequestException: transport failures.
     """
     form = _gift_form(payload)

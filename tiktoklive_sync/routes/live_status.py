@@ -97,7 +97,7 @@ def fetch_live_status(session: Session, unique_id: str) -> LiveStatus:
     else:
         room_id, status = user_room_state(body)
         if room_id is None or status in (0, OFFLINE_STATUS):
-            shown = "no room" if room_id is None else f"room {room_id} has status {status} (ended)"
+            shown = "no room" if room_id is None else f"room {room_id} with status {status} (ended)"
             return LiveStatus(LiveState.OFFLINE, uid, room_id, evidence=f"The room API says @{uid} has {shown}.")
         if status is not None:
             return _live_or_age_restricted(session, uid, room_id, f"The room API (status {status})")

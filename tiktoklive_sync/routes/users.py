@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from .._json import as_int, as_str
 from ..errors import FailedParseAppInfo, FailedResolveUserId
-from ._common import check_positive_int, dict_at, read_script_json
+from ._common import check_user_id, dict_at, read_script_json
 
 if TYPE_CHECKING:
     from .._session import Session
@@ -38,13 +38,13 @@ def fetch_user_unique_id(session: Session, user_id: int | str) -> str:
     Returns:
         the unique id, without the ``@``.
     Raises:
-        ValueError: a user id that is not a positive integer.
+        ValueError: a user id that is not a positive 64-bit integer.
         FailedParseAppInfo: the page has no app data, it is not JSON, or the status is an error.
         FailedResolveUserId: the app data holds no unique id for the user (no such user?).
         LoginRequiredError: TikTok redirected to a login page.
         requests.RequestException: transport failures.
     """
-    uid = check_positive_int(user_id, "user_id")
+    uid = check_user_id(user_id)
     what = f"the profile page of user {uid}"
     response = session.get(session.endpoints.web_url(f"/@{uid}"))
     app_data = read_script_json(response, _APP_DATA_SCRIPT, FailedParseAppInfo, what)
