@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import re
+import time
 from typing import Any
 
 from ..errors import SinkError
@@ -188,9 +189,25 @@ class Tables:
             sa.Index("client_events_creator_created_at", "creator", "created_at"),
         )
 
-    def create(self, engine: Any) -> None:
-        """Create the tables (and their keys) that do not exist yet."""
-        self.metadata.create_all(engine)
+    def create(self, engine: Any, attempts: int = 5) -> None:
+        """Create the tables (and their keys) that do not exist yet.
+
+        Several processes opening one database at once (workers of a fleet) race between "does the
+        table exist?" and "CREATE TABLE"; the loser sees "already exists" and simply looks again.
+
+        Raises:
+            sqlalchemy.exc.DatabaseError: the database refused for another reason, or kept racing.
+        """
+        from sqlalchemy.exc import DatabaseError
+
+        for attempt in range(attempts):
+            try:
+                self.metadata.create_all(engine)
+                return
+            except DatabaseError as exc:
+                if "already exists" not in str(exc).lower() or attempt == attempts - 1:
+                    raise
+                time.sleep(0.05 * (attempt + 1))
 
 
 def _json_text(value: Any) -> str:
