@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tiktoklive_sync.testing import FakeTikTok
 
 #: fixtures shared by several test packages: postgres_url (a real PostgreSQL server)
 pytest_plugins = ["tests._fixtures.postgres"]
@@ -35,3 +38,18 @@ settings.load_profile("ci")
 def realdata_dir() -> Path:
     """The real TikTok captures copied into the repo (tests/data/realdata, see its SOURCES.md)."""
     return REALDATA
+
+
+# -- a FakeTikTok with one creator, @someone (tests that need other rooms define their own) ------
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeTikTok]:
+    with FakeTikTok() as f:
+        f.add_room("someone")
+        yield f
+
+
+@pytest.fixture
+def room_id(fake: FakeTikTok) -> int:
+    return fake.room("someone").room_id

@@ -15,7 +15,6 @@ import logging
 import socket
 import threading
 import tracemalloc
-from collections.abc import Iterator
 
 import pytest
 
@@ -24,7 +23,6 @@ from tests.helpers.faults import LogWatch
 from tests.helpers.live import FAST, chat
 from tiktoklive_sync import testing
 from tiktoklive_sync.live._connection import MAX_FRAME_BYTES
-from tiktoklive_sync.testing import FakeTikTok
 from tiktoklive_sync.testing.push_faults import websocket_frame_header
 
 WS_GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
@@ -91,13 +89,6 @@ def many_fragments(sock: socket.socket) -> None:
             header[0] &= 0x7F  # FIN off: more fragments follow
         sock.sendall(bytes(header))
         stream_zeros(sock, piece)
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeTikTok]:
-    with FakeTikTok() as f:
-        f.add_room("someone")
-        yield f
 
 
 @pytest.mark.parametrize(

@@ -32,18 +32,6 @@ AFTER = 5  # batches pushed after it
 
 
 @pytest.fixture
-def fake() -> Iterator[FakeTikTok]:
-    with FakeTikTok() as f:
-        f.add_room("someone")
-        yield f
-
-
-@pytest.fixture
-def room_id(fake: FakeTikTok) -> int:
-    return fake.room("someone").room_id
-
-
-@pytest.fixture
 def logs() -> Iterator[LogWatch]:
     with LogWatch() as watch:
         yield watch

@@ -31,13 +31,6 @@ QUICK = ReconnectSettings(initial_delay=0.2)
 DISK_BYTES = 512 * 1024
 
 
-@pytest.fixture
-def fake() -> Iterator[FakeTikTok]:
-    with FakeTikTok() as f:
-        f.add_room("someone")
-        yield f
-
-
 def plays(path: Path) -> bool:
     """True if ffmpeg reads every packet of ``path`` (a stream copy) without an error."""
     result = subprocess.run(

@@ -65,13 +65,6 @@ def capture() -> Iterator[CaptureAll]:
             lg.setLevel(level)
 
 
-@pytest.fixture
-def fake() -> Iterator[FakeTikTok]:
-    with FakeTikTok() as f:
-        f.add_room("someone")
-        yield f
-
-
 def leaks(texts: list[str]) -> list[str]:
     return [t for t in texts if any(s in t for s in SECRETS)]
 

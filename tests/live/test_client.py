@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 
 import pytest
 
@@ -13,21 +12,6 @@ from tiktoklive_sync.events._base import CommentEvent, Event, GiftEvent, LikeEve
 from tiktoklive_sync.events._lifecycle import ConnectEvent, DisconnectEvent
 from tiktoklive_sync.events._room import LiveEndEvent
 from tiktoklive_sync.live.client import LiveClient
-from tiktoklive_sync.testing import FakeTikTok
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeTikTok]:
-    with FakeTikTok() as f:
-        f.add_room("someone")
-        yield f
-
-
-@pytest.fixture
-def room_id(fake: FakeTikTok) -> int:
-    return fake.room("someone").room_id
-
-
 
 # -- scripted events ------------------------------------------------------------------------------
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import socket
 import threading
-from collections.abc import Iterator
 
 import pytest
 import responses
@@ -17,13 +16,6 @@ from tiktoklive_sync.live._dial import ensure_ttwid, ttwid_pages
 from tiktoklive_sync.testing import FakeTikTok
 
 WEB = "https://www.tiktok.com"
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeTikTok]:
-    with FakeTikTok() as f:
-        f.add_room("someone")
-        yield f
 
 
 def _watch_until_comment(fake: FakeTikTok, connect: str) -> list[tls.Event]:

@@ -18,7 +18,7 @@ import struct
 import threading
 import time
 import tracemalloc
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 
@@ -124,13 +124,6 @@ class RawPushServer:
         self._accepting.join(5)
         for thread in self.threads:
             thread.join(5)
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeTikTok]:
-    with FakeTikTok() as f:
-        f.add_room("someone")
-        yield f
 
 
 def serve(fake: FakeTikTok, script: Script, **kwargs: bool) -> RawPushServer:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from tests.helpers.live import FAST, WAIT, Collector, chat, client_for, message_ids
@@ -11,21 +9,6 @@ from tiktoklive_sync import WebcastBlocked200Error
 from tiktoklive_sync.events._base import CommentEvent, Event
 from tiktoklive_sync.events._lifecycle import ConnectEvent, DisconnectEvent
 from tiktoklive_sync.live.client import LiveClient
-from tiktoklive_sync.testing import FakeTikTok
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeTikTok]:
-    with FakeTikTok() as f:
-        f.add_room("someone")
-        yield f
-
-
-@pytest.fixture
-def room_id(fake: FakeTikTok) -> int:
-    return fake.room("someone").room_id
-
-
 
 # -- reconnects -------------------------------------------------------------------------------------
 

@@ -6,7 +6,6 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Iterator
 
 import pytest
 
@@ -14,21 +13,6 @@ from tests.helpers.live import FAST, Collector, chat, client_for
 from tiktoklive_sync.events._base import CommentEvent
 from tiktoklive_sync.events._lifecycle import ConnectEvent, DisconnectEvent
 from tiktoklive_sync.live.client import LiveClient
-from tiktoklive_sync.testing import FakeTikTok
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeTikTok]:
-    with FakeTikTok() as f:
-        f.add_room("someone")
-        yield f
-
-
-@pytest.fixture
-def room_id(fake: FakeTikTok) -> int:
-    return fake.room("someone").room_id
-
-
 
 # -- stopping --------------------------------------------------------------------------------------
 

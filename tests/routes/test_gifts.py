@@ -3,30 +3,16 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
-import responses
 
 import tiktoklive_sync as tls
-from tests.helpers.payloads import ROOM_ID, SIGN, WEB, WEBCAST, make_session, webcast_body
+from tests.helpers.payloads import ROOM_ID, SIGN, WEB, WEBCAST, webcast_body
 
 GIFTS = f"{WEBCAST}/gift/list/"
-
-
-@pytest.fixture
-def session() -> Iterator[tls.Session]:
-    with make_session() as s:
-        yield s
-
-
-@pytest.fixture
-def mocked() -> Iterator[responses.RequestsMock]:
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        yield rsps
 
 
 def test_real_gift_list_capture(session, mocked, realdata_dir: Path) -> None:

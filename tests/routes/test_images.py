@@ -3,29 +3,14 @@
 from __future__ import annotations
 
 import gzip
-from collections.abc import Iterator
 
 import pytest
 import requests
-import responses
 
 import tiktoklive_sync as tls
-from tests.helpers.payloads import make_session
 
 URL = "https://p16.example.test/avatar/abc~tplv-100x100.webp"
 PICTURE = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
-
-
-@pytest.fixture
-def session() -> Iterator[tls.Session]:
-    with make_session() as s:
-        yield s
-
-
-@pytest.fixture
-def mocked() -> Iterator[responses.RequestsMock]:
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        yield rsps
 
 
 def test_by_url(session, mocked) -> None:

@@ -29,12 +29,6 @@ def session() -> Iterator[tls.Session]:
         yield s
 
 
-@pytest.fixture
-def mocked() -> Iterator[responses.RequestsMock]:
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        yield rsps
-
-
 def _sign_for(mocked: responses.RequestsMock, target: str) -> str:
     signed = f"{target}?aid=1988&room_id={ROOM_ID}&msToken=tok&X-Bogus=bog&_signature=sig"
     mocked.post(SIGN_URL, json={"code": 200, "response": {"signedUrl": signed, "userAgent": "SignedUA/1.0"}})

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -11,23 +10,11 @@ import requests
 import responses
 
 import tiktoklive_sync as tls
-from tests.helpers.payloads import ROOM_ID, WEB, WEBCAST, check_alive_body, make_session, room_api_body, webcast_body
+from tests.helpers.payloads import ROOM_ID, WEB, WEBCAST, check_alive_body, room_api_body, webcast_body
 from tiktoklive_sync.routes.is_live import CHECK_ALIVE_CHUNK_SIZE
 
 CHECK_ALIVE = f"{WEBCAST}/room/check_alive/"
 ROOM_API = f"{WEB}/api-live/user/room/"
-
-
-@pytest.fixture
-def session() -> Iterator[tls.Session]:
-    with make_session() as s:
-        yield s
-
-
-@pytest.fixture
-def mocked() -> Iterator[responses.RequestsMock]:
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        yield rsps
 
 
 def _asked(call: responses.Call) -> list[int]:

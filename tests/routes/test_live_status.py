@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 import requests
-import responses
 
 import tiktoklive_sync as tls
 from tests.helpers.payloads import (
@@ -14,7 +11,6 @@ from tests.helpers.payloads import (
     WEB,
     WEBCAST,
     live_state,
-    make_session,
     room_api_body,
     room_api_not_found_body,
     room_info_data,
@@ -26,18 +22,6 @@ ROOM_API = f"{WEB}/api-live/user/room/"
 LIVE_PAGE = f"{WEB}/@someone/live"
 INFO = f"{WEBCAST}/room/info/"
 CAPTCHA = "<html><body>Verify to continue: drag the puzzle piece</body></html>"
-
-
-@pytest.fixture
-def session() -> Iterator[tls.Session]:
-    with make_session() as s:
-        yield s
-
-
-@pytest.fixture
-def mocked() -> Iterator[responses.RequestsMock]:
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        yield rsps
 
 
 def test_live(session, mocked) -> None:

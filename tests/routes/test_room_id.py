@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
-import responses
 
 import tiktoklive_sync as tls
 from tests.helpers.payloads import (
     ROOM_ID,
     WEB,
     live_state,
-    make_session,
     room_api_body,
     room_api_not_found_body,
     sigi_html,
@@ -22,18 +19,6 @@ from tests.helpers.payloads import (
 
 LIVE_PAGE = f"{WEB}/@someone/live"
 ROOM_API = f"{WEB}/api-live/user/room/"
-
-
-@pytest.fixture
-def session() -> Iterator[tls.Session]:
-    with make_session() as s:
-        yield s
-
-
-@pytest.fixture
-def mocked() -> Iterator[responses.RequestsMock]:
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        yield rsps
 
 
 # -- the live page ---------------------------------------------------------------------------

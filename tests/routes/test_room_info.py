@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -10,22 +9,10 @@ import requests
 import responses
 
 import tiktoklive_sync as tls
-from tests.helpers.payloads import ROOM_ID, USER_ID, WEBCAST, make_session, room_info_data, webcast_body
+from tests.helpers.payloads import ROOM_ID, USER_ID, WEBCAST, room_info_data, webcast_body
 
 INFO = f"{WEBCAST}/room/info/"
 INFO_BY_USER = f"{WEBCAST}/room/info_by_user/"
-
-
-@pytest.fixture
-def session() -> Iterator[tls.Session]:
-    with make_session() as s:
-        yield s
-
-
-@pytest.fixture
-def mocked() -> Iterator[responses.RequestsMock]:
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        yield rsps
 
 
 def _query(call: responses.Call) -> dict[str, list[str]]:

@@ -2,29 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import pytest
 import requests
-import responses
 
 import tiktoklive_sync as tls
-from tests.helpers.payloads import USER_ID, WEB, html_page, make_session, profile_html, universal_state
+from tests.helpers.payloads import USER_ID, WEB, html_page, profile_html, universal_state
 
 PROFILE = f"{WEB}/@{USER_ID}"
-
-
-@pytest.fixture
-def session() -> Iterator[tls.Session]:
-    with make_session() as s:
-        yield s
-
-
-@pytest.fixture
-def mocked() -> Iterator[responses.RequestsMock]:
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        yield rsps
 
 
 @pytest.mark.parametrize("user_id", [USER_ID, str(USER_ID)])

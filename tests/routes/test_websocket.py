@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -16,18 +15,6 @@ from tests.helpers.payloads import ENDPOINTS, ROOM_ID, SIGN, fetch_result_bytes,
 FETCH = f"{SIGN}/webcast/fetch"
 COOKIES = {"X-Set-TT-Cookie": "ttwid=1%7Cabc; odin_tt=xyz", "X-Room-Id": str(ROOM_ID), "X-Request-Id": "log-1"}
 SECRET = "f00dfacecafe0123456789abcdef"
-
-
-@pytest.fixture
-def session() -> Iterator[tls.Session]:
-    with make_session() as s:
-        yield s
-
-
-@pytest.fixture
-def mocked() -> Iterator[responses.RequestsMock]:
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        yield rsps
 
 
 def _query(mocked: responses.RequestsMock) -> dict[str, list[str]]:
