@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -31,3 +33,19 @@ def run_command(*argv: str, timeout: float = 120, **env: str) -> subprocess.Comp
     """Run ``python -m tiktoklive_sync ARGS`` to the end; returns the finished process."""
     return subprocess.run([sys.executable, "-m", "tiktoklive_sync", *argv], capture_output=True, text=True,
                           timeout=timeout, env=cli_env(**env), cwd=REPO)
+
+
+@contextlib.contextmanager
+def running(proc: subprocess.Popen[str]) -> Iterator[subprocess.Popen[str]]:
+    """Yield ``proc``; kill and reap it on the way out, whatever the test did (no process outlives it)."""
+    try:
+        yield proc
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+def interrupt(proc: subprocess.Popen[str], signum: int, *, timeout: float) -> tuple[str, str]:
+    """Send ``signum`` to the command and return its (stdout, stderr) once it has exited."""
+    proc.send_signal(signum)
+    return proc.communicate(timeout=timeout)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 
@@ -27,19 +27,6 @@ pytestmark = pytest.mark.ffmpeg
 
 ROOM = 7_000_000_000_000_000_123
 USER = "recorded_creator"
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeTikTok]:
-    with FakeTikTok() as fake:
-        fake.add_room(USER, room_id=ROOM, live=True)
-        yield fake
-
-
-@pytest.fixture
-def session(fake: FakeTikTok) -> Iterator[tls.Session]:
-    with fake.session() as s:
-        yield s
 
 
 class Reached:

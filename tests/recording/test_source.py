@@ -22,7 +22,6 @@ from tiktoklive_sync.models import StreamUrls
 from tiktoklive_sync.recording import _ffmpeg as ff
 from tiktoklive_sync.recording import _source as source
 from tiktoklive_sync.recording import _worker as recording_worker
-from tiktoklive_sync.testing import FakeTikTok
 from tiktoklive_sync.testing.flv_stream import FlvStream
 
 ROOM = 7_000_000_000_000_000_321
@@ -44,19 +43,6 @@ HOSTILE = [
     "http://127.0.0.1:9/a.flv\r\nX: y",
     "http://127.0.0.1:9/a b.flv",
 ]
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeTikTok]:
-    with FakeTikTok() as fake:
-        fake.add_room(USER, room_id=ROOM, live=True)
-        yield fake
-
-
-@pytest.fixture
-def session(fake: FakeTikTok) -> Iterator[tls.Session]:
-    with fake.session() as s:
-        yield s
 
 
 @pytest.fixture
